@@ -1,0 +1,62 @@
+import oclif from 'eslint-config-oclif'
+import prettier from 'eslint-config-prettier'
+
+export default [
+  {ignores: ['dist/**', 'node_modules/**', 'oclif.manifest.json']},
+  ...oclif,
+  prettier,
+  {
+    rules: {
+      // Node's own test runner is used, not mocha.
+      'mocha/no-top-level-hooks': 'off',
+      'mocha/max-top-level-suites': 'off',
+      'mocha/no-setup-in-describe': 'off',
+      'mocha/no-exports': 'off',
+      'n/no-unsupported-features/node-builtins': 'off',
+      'n/no-process-exit': 'off',
+      'unicorn/no-process-exit': 'off',
+      'unicorn/prevent-abbreviations': 'off',
+      'unicorn/no-null': 'off',
+      'no-await-in-loop': 'off',
+      'perfectionist/sort-objects': 'off',
+      'perfectionist/sort-object-types': 'off',
+      'perfectionist/sort-interfaces': 'off',
+      'perfectionist/sort-classes': 'off',
+      'perfectionist/sort-modules': 'off',
+      'perfectionist/sort-union-types': 'off',
+      'perfectionist/sort-switch-case': 'off',
+      'jsdoc/require-jsdoc': 'off',
+      'jsdoc/require-param': 'off',
+      'jsdoc/require-returns': 'off',
+      'jsdoc/tag-lines': 'off',
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // The core knows nothing of the terminal or of oclif.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**'], message: 'src/core must not depend on the CLI layer.'},
+          ],
+        },
+      ],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Commands stay thin: SSH and sockets live in the core.
+    files: ['src/commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{group: ['ssh2', 'ssh2-sftp-client', 'node:net', 'chalk'], message: 'commands call the core; chalk lives in src/cli/render.'}],
+        },
+      ],
+    },
+  },
+]

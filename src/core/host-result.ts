@@ -1,0 +1,45 @@
+/**
+ * Why a host failed, as a closed set of kinds. The renderer turns a kind into words;
+ * the message carries the detail (an errno, the remote stderr, a known_hosts line).
+ */
+export type FailureKind =
+  | 'aborted'
+  | 'auth-failed'
+  | 'checksum-mismatch'
+  | 'disk-full'
+  | 'dns'
+  | 'exists-not-dir'
+  | 'handshake-failed'
+  | 'host-key-changed'
+  | 'host-key-unknown'
+  | 'no-identity'
+  | 'no-such-path'
+  | 'permission-denied'
+  | 'ping-failed'
+  | 'protocol'
+  | 'refused'
+  | 'remote-error'
+  | 'timeout'
+  | 'unreachable'
+
+export interface Failure {
+  kind: FailureKind
+  message: string
+}
+
+/** The outcome of one step on one host: a value, or a failure. Never an exception. */
+export type HostResult<T> =
+  | {host: string; ok: true; value: T; ms: number}
+  | {host: string; ok: false; failure: Failure; ms: number}
+
+export function failure(kind: FailureKind, message: string): Failure {
+  return {kind, message}
+}
+
+/** Thrown inside a host's step to end it with a failure of a known kind; caught by the fan-out. */
+export class HostFailure extends Error {
+  override readonly name = 'HostFailure'
+  constructor(readonly failure: Failure) {
+    super(failure.message)
+  }
+}
