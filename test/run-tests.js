@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled test files (dist/test/**/*.test.js) with node's test runner.
 // The files are listed explicitly: `node --test DIR` would also run the helpers.
+// The reporter is node's default: spec on a terminal, TAP (`# pass N`) otherwise.
 // Arguments filter by substring: `npm test -- inventory status`.
 import {spawnSync} from 'node:child_process'
 import {readdirSync} from 'node:fs'
@@ -27,7 +28,7 @@ if (files.length === 0) {
 
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...files],
+  ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files],
   {stdio: 'inherit'},
 )
 process.exit(result.status ?? 1)
