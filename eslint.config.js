@@ -30,6 +30,11 @@ export default [
       'jsdoc/require-returns': 'off',
       'jsdoc/tag-lines': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
+      // Prettier owns the layout; these two disagree with it.
+      '@stylistic/lines-between-class-members': 'off',
+      'unicorn/import-style': 'off',
+      // Misfires on closures that capture loop variables.
+      'unicorn/consistent-function-scoping': 'off',
     },
   },
   {

@@ -29,8 +29,7 @@ export interface Failure {
 
 /** The outcome of one step on one host: a value, or a failure. Never an exception. */
 export type HostResult<T> =
-  | {host: string; ok: true; value: T; ms: number}
-  | {host: string; ok: false; failure: Failure; ms: number}
+  {host: string; ok: true; value: T; ms: number} | {host: string; ok: false; failure: Failure; ms: number}
 
 export function failure(kind: FailureKind, message: string): Failure {
   return {kind, message}

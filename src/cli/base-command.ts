@@ -1,0 +1,92 @@
+import {Command, Errors, type Interfaces} from '@oclif/core'
+
+import {UsageError} from '../core/errors.js'
+import {type Inventory, loadHosts} from '../core/inventory/load-hosts.js'
+import {ExitCode} from './exit-codes.js'
+
+export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof DirectorCommand)['baseFlags'] & T['flags']
+>
+export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * The base of every director command: parses flags and arguments, turns a UsageError into
+ * a one-line message with exit code 2 (also under --json), and owns an AbortSignal that
+ * Ctrl-C fires so that sessions close and what was collected is still written.
+ */
+export abstract class DirectorCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  protected args!: ArgsOf<T>
+  protected flags!: FlagsOf<T>
+  private readonly interruption = new AbortController()
+  private readonly onSigint = (): void => {
+    process.exitCode = ExitCode.interrupted
+    this.interruption.abort(new Error('interrupted'))
+  }
+
+  /** Fires on Ctrl-C (SIGINT) and SIGTERM. */
+  protected get signal(): AbortSignal {
+    return this.interruption.signal
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const ctor = this.ctor as typeof DirectorCommand
+    const {args, flags} = await this.parse({
+      args: ctor.args,
+      baseFlags: ctor.baseFlags,
+      enableJsonFlag: ctor.enableJsonFlag,
+      flags: ctor.flags,
+      strict: ctor.strict,
+    })
+    this.flags = flags as FlagsOf<T>
+    this.args = args as ArgsOf<T>
+    process.once('SIGINT', this.onSigint)
+    process.once('SIGTERM', this.onSigint)
+  }
+
+  /** Reads clients.conf (and ssh_config) as the inventory flags say; says which files with --verbose. */
+  protected loadInventory(flags: {
+    clients?: string | undefined
+    limit?: string | undefined
+    'ssh-config'?: string | undefined
+    verbose?: boolean
+  }): Inventory {
+    const inventory = loadHosts({
+      clients: flags.clients,
+      limit: flags.limit,
+      sshConfig: flags['ssh-config'],
+      env: process.env,
+      cwd: process.cwd(),
+      configDir: this.config.configDir,
+    })
+    if (flags.verbose) {
+      this.logToStderr(`inventory: ${inventory.file.path} (from ${inventory.file.source})`)
+      this.logToStderr(`ssh_config: ${inventory.sshConfigFile ?? 'none'}`)
+    }
+
+    return inventory
+  }
+
+  /** Sets exit code 1 when some part failed; 130 wins when the run was interrupted. */
+  protected setFailed(failed: boolean): void {
+    if (failed && process.exitCode !== ExitCode.interrupted) process.exitCode = ExitCode.someFailed
+  }
+
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    if (error instanceof UsageError) {
+      return super.catch(
+        Object.assign(new Errors.CLIError(error.message, {exit: ExitCode.usage}), {exitCode: ExitCode.usage}),
+      )
+    }
+
+    return super.catch(error)
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    process.removeListener('SIGINT', this.onSigint)
+    process.removeListener('SIGTERM', this.onSigint)
+    return super.finally(error)
+  }
+}

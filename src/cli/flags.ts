@@ -1,0 +1,58 @@
+import {Flags} from '@oclif/core'
+
+/** Flags of every command that reads clients.conf. */
+export const inventoryFlags = {
+  clients: Flags.string({
+    description: 'inventory file (default: $DIRECTOR_CLIENTS, ./config/clients.conf, ~/.config/director/clients.conf)',
+    helpValue: 'FILE',
+  }),
+  limit: Flags.string({
+    char: 'l',
+    description: 'only hosts matching these comma-separated globs or ranges, e.g. "node[01-04],web*" ("!" excludes)',
+    helpValue: 'PATTERN',
+  }),
+  'ssh-config': Flags.string({
+    description: 'ssh_config file for HostName/User/Port/IdentityFile (default: $DIRECTOR_SSH_CONFIG, ~/.ssh/config)',
+    helpValue: 'FILE',
+  }),
+  verbose: Flags.boolean({char: 'v', description: 'say which files were read and what was negotiated'}),
+}
+
+/** Flags of every command that logs in to the hosts. */
+export const connectionFlags = {
+  ...inventoryFlags,
+  concurrency: Flags.integer({
+    char: 'f',
+    default: 64,
+    description: 'how many hosts to work on at once (fan-out)',
+    min: 1,
+    max: 4096,
+  }),
+  'connect-timeout': Flags.integer({
+    default: 10,
+    description: 'seconds to wait for TCP connect, SSH handshake and login',
+    min: 1,
+  }),
+  timeout: Flags.integer({description: 'seconds the whole command may take per host (default: none)', min: 1}),
+  retries: Flags.integer({
+    default: 2,
+    description: 'retries of a handshake that the host dropped (sshd MaxStartups), with jittered backoff',
+    min: 0,
+    max: 10,
+  }),
+  identity: Flags.string({
+    char: 'i',
+    description: 'private key file (default: ssh-agent, ssh_config IdentityFile, ~/.ssh/id_ed25519, id_ecdsa, id_rsa)',
+    helpValue: 'FILE',
+  }),
+  'known-hosts': Flags.string({
+    description: 'known_hosts file (default: ssh_config UserKnownHostsFile, ~/.ssh/known_hosts)',
+    helpValue: 'FILE',
+  }),
+  'host-key-check': Flags.string({
+    default: 'accept-new',
+    description:
+      'strict: only known keys; accept-new: record unknown hosts; off: no check. A changed key is always refused unless off.',
+    options: ['strict', 'accept-new', 'off'],
+  }),
+}

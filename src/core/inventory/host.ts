@@ -1,0 +1,19 @@
+/** Where a host's setting came from, as `director hosts` shows it. */
+export type SettingOrigin = 'default' | 'inventory' | 'ssh_config'
+
+/** A resolved target: everything needed to connect, and where each value came from. */
+export interface Host {
+  /** The inventory name: shown in output, used for output folders. */
+  name: string
+  /** What to connect to: ssh_config's HostName, else the inventory host. */
+  address: string
+  port: number
+  user: string
+  /** Key files from ssh_config's IdentityFile, tried before the defaults. */
+  identityFiles: string[]
+  /** known_hosts files from ssh_config's UserKnownHostsFile; empty means the default. */
+  knownHostsFiles: string[]
+  origin: {address: SettingOrigin; port: SettingOrigin; user: SettingOrigin}
+  /** Line of the inventory file that listed this host. */
+  line: number
+}

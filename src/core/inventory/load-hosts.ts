@@ -1,0 +1,75 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {homedir, userInfo} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import type {Host} from './host.js'
+
+import {UsageError} from '../errors.js'
+import {applySshConfig} from './apply-ssh-config.js'
+import {type ConfigFile, findConfigFile} from './find-config-file.js'
+import {parseInventory} from './parse-inventory.js'
+import {selectHosts} from './select-hosts.js'
+
+export interface LoadHostsOptions {
+  /** `--clients FILE`. */
+  clients?: string | undefined
+  /** `--limit PATTERN`. */
+  limit?: string | undefined
+  /** `--ssh-config FILE`; default `$DIRECTOR_SSH_CONFIG`, then `~/.ssh/config` when it exists. */
+  sshConfig?: string | undefined
+  env: NodeJS.ProcessEnv
+  cwd: string
+  configDir: string
+}
+
+export interface Inventory {
+  file: ConfigFile
+  /** The ssh_config file read, if any. */
+  sshConfigFile: string | undefined
+  /** Every host of the inventory, in file order. */
+  all: Host[]
+  /** The hosts selected by `--limit`, in file order. */
+  hosts: Host[]
+}
+
+/** Finds, reads and resolves the inventory. Throws a UsageError (nothing ran) on any mistake. */
+export function loadHosts(options: LoadHostsOptions): Inventory {
+  const file = findConfigFile({
+    name: 'clients.conf',
+    flag: '--clients',
+    envVar: 'DIRECTOR_CLIENTS',
+    explicit: options.clients,
+    env: options.env,
+    cwd: options.cwd,
+    configDir: options.configDir,
+  })
+  const entries = parseInventory(readText(file.path), file.path)
+  const sshConfigFile = findSshConfig(options)
+  const all = applySshConfig(entries, {
+    text: sshConfigFile === undefined ? undefined : readText(sshConfigFile),
+    file: sshConfigFile ?? 'ssh_config',
+    localUser: userInfo().username,
+  })
+  return {file, sshConfigFile, all, hosts: selectHosts(all, options.limit, file.path)}
+}
+
+function findSshConfig(options: LoadHostsOptions): string | undefined {
+  const named = options.sshConfig ?? (options.env.DIRECTOR_SSH_CONFIG || undefined)
+  if (named !== undefined) {
+    const path = resolve(options.cwd, named)
+    if (!existsSync(path))
+      throw new UsageError(`ssh config ${named}: no such file (--ssh-config / DIRECTOR_SSH_CONFIG)`)
+    return path
+  }
+
+  const user = join(homedir(), '.ssh', 'config')
+  return existsSync(user) ? user : undefined
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+}
