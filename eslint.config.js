@@ -33,6 +33,8 @@ export default [
       // Prettier owns the layout; these two disagree with it.
       '@stylistic/lines-between-class-members': 'off',
       'unicorn/import-style': 'off',
+      // resolve(undefined) is how a Promise<T | undefined> says "none".
+      'unicorn/no-useless-undefined': 'off',
       // Misfires on closures that capture loop variables.
       'unicorn/consistent-function-scoping': 'off',
     },

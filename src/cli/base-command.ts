@@ -1,4 +1,8 @@
-import {Command, Errors, type Interfaces} from '@oclif/core'
+import {Command, type Interfaces} from '@oclif/core'
+
+import type {FanOutOptions} from '../core/fanout/run-on-hosts.js'
+import type {ConnectOptions} from '../core/ssh/connect.js'
+import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 
 import {UsageError} from '../core/errors.js'
 import {type Inventory, loadHosts} from '../core/inventory/load-hosts.js'
@@ -7,6 +11,17 @@ import {ExitCode} from './exit-codes.js'
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof DirectorCommand)['baseFlags'] & T['flags']
 >
+/** The values of `connectionFlags`, as every remote command has them. */
+export interface ConnectionFlagValues {
+  concurrency: number
+  'connect-timeout': number
+  timeout?: number | undefined
+  retries: number
+  identity?: string | undefined
+  'known-hosts'?: string | undefined
+  'host-key-check': string
+}
+
 export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /**
@@ -69,19 +84,43 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     return inventory
   }
 
+  /** Connection settings from the shared flags. ssh2 is loaded here, not at start-up. */
+  protected async connectOptions(flags: ConnectionFlagValues): Promise<ConnectOptions> {
+    const {makeConnectOptions} = await import('../core/ssh/connect-options.js')
+    return makeConnectOptions({
+      connectTimeoutSeconds: flags['connect-timeout'],
+      retries: flags.retries,
+      hostKeyCheck: flags['host-key-check'] as HostKeyCheck,
+      knownHostsFile: flags['known-hosts'],
+      identity: flags.identity,
+      env: process.env,
+    })
+  }
+
+  /** Fan-out settings from the shared flags; Ctrl-C stops the fan-out. */
+  protected fanOutOptions(flags: ConnectionFlagValues): FanOutOptions {
+    return {
+      concurrency: flags.concurrency,
+      signal: this.signal,
+      timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+    }
+  }
+
   /** Sets exit code 1 when some part failed; 130 wins when the run was interrupted. */
   protected setFailed(failed: boolean): void {
     if (failed && process.exitCode !== ExitCode.interrupted) process.exitCode = ExitCode.someFailed
   }
 
+  /**
+   * A UsageError is printed as one unwrapped line (`Error: file:line: what`) with exit code 2;
+   * under --json it is the error document. Anything else is oclif's to report.
+   */
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (error instanceof UsageError) {
-      return super.catch(
-        Object.assign(new Errors.CLIError(error.message, {exit: ExitCode.usage}), {exitCode: ExitCode.usage}),
-      )
-    }
-
-    return super.catch(error)
+    if (!(error instanceof UsageError)) return super.catch(error)
+    process.exitCode = ExitCode.usage
+    if (this.jsonEnabled()) this.logJson({error: {kind: 'usage', message: error.message, exitCode: ExitCode.usage}})
+    else process.stderr.write(`Error: ${error.message}\n`)
+    return undefined
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {

@@ -30,10 +30,13 @@ export function applySshConfig(entries: InventoryEntry[], context: SshConfigCont
     const hostName = first(computed.hostname)
     const user = entry.user ?? first(computed.user)
     const port = entry.port ?? parsePort(first(computed.port), context.file, entry.host)
-    const tokens = {h: hostName ?? entry.host, r: user ?? context.localUser, u: context.localUser, d: home}
+    const base = {h: entry.host, r: user ?? context.localUser, u: context.localUser, d: home}
+    // In HostName, %h is the inventory name; in the file paths it is the resolved address.
+    const address = hostName === undefined ? entry.host : expandTokens(hostName, base, home)
+    const tokens = {...base, h: address}
     return {
       name: entry.name,
-      address: hostName === undefined ? entry.host : expandTokens(hostName, tokens, home),
+      address,
       port: port ?? 22,
       user: user ?? context.localUser,
       identityFiles: list(computed.identityfile).map((path) => expandPath(path, tokens, home)),

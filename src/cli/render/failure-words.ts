@@ -1,0 +1,28 @@
+import type {FailureKind} from '../../core/host-result.js'
+
+const WORDS: Record<FailureKind, string> = {
+  aborted: 'interrupted',
+  'auth-failed': 'auth failed',
+  'checksum-mismatch': 'failed checksum',
+  'connection-lost': 'connection lost',
+  'disk-full': 'disk full',
+  dns: 'unknown host',
+  'exists-not-dir': 'exists, not a folder',
+  'handshake-failed': 'handshake failed',
+  'host-key-changed': 'host key changed',
+  'host-key-unknown': 'host key unknown',
+  'no-identity': 'no key',
+  'no-such-path': 'no such path',
+  'permission-denied': 'permission denied',
+  'ping-failed': 'ping failed',
+  protocol: 'protocol error',
+  refused: 'refused',
+  'remote-error': 'error',
+  timeout: 'timeout',
+  unreachable: 'unreachable',
+}
+
+/** The few words a failure kind is shown as, e.g. `auth failed`. */
+export function failureWords(kind: FailureKind): string {
+  return WORDS[kind]
+}

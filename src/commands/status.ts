@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+
+import type {StatusReport} from '../core/probe/check-status.js'
+
+import {DirectorCommand} from '../cli/base-command.js'
+import {connectionFlags} from '../cli/flags.js'
+import {makeColors} from '../cli/render/colors.js'
+import {renderNegotiated, renderStatus} from '../cli/render/status.js'
+
+export default class Status extends DirectorCommand<typeof Status> {
+  static override description = 'Is every host up? Two ICMP pings and an SSH login per host, all hosts at once'
+  static override examples = [
+    '<%= config.bin %> status',
+    '<%= config.bin %> status --no-icmp --limit "node[01-08]"',
+    '<%= config.bin %> status --json',
+  ]
+  static override flags = {
+    ...connectionFlags,
+    icmp: Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: 'ping each host (2 packets); --no-icmp judges hosts by the SSH login alone',
+    }),
+  }
+
+  public async run(): Promise<StatusReport> {
+    const inventory = this.loadInventory(this.flags)
+    const {checkStatus} = await import('../core/probe/check-status.js')
+    const report = await checkStatus(inventory.hosts, {
+      connect: await this.connectOptions(this.flags),
+      fanOut: this.fanOutOptions(this.flags),
+      icmp: this.flags.icmp,
+    })
+    if (this.flags.verbose) for (const line of renderNegotiated(report)) this.logToStderr(line)
+    for (const line of renderStatus(report, makeColors())) this.log(line)
+    this.setFailed(report.online < report.total)
+    return report
+  }
+}

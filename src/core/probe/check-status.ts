@@ -1,0 +1,85 @@
+import type {Failure} from '../host-result.js'
+import type {Host} from '../inventory/host.js'
+import type {Negotiated} from '../ssh/session.js'
+import type {PingOutcome} from './parse-ping-output.js'
+
+import {type FanOutOptions, runOnHosts} from '../fanout/run-on-hosts.js'
+import {HostFailure} from '../host-result.js'
+import {type ConnectOptions, openSession} from '../ssh/connect.js'
+import {findPing, icmpPing} from './icmp-ping.js'
+
+export type IcmpCheck = PingOutcome | {state: 'skipped'}
+
+export type SshCheck = {ok: true; loginMs: number; negotiated: Negotiated} | {ok: false; failure: Failure}
+
+export interface HostStatus {
+  host: string
+  address: string
+  port: number
+  /** ON: both pings came back (unless ICMP is skipped) and the SSH login worked. */
+  on: boolean
+  icmp: IcmpCheck
+  ssh: SshCheck
+  ms: number
+}
+
+export interface StatusReport {
+  /** `on`: pinged; `off`: --no-icmp; `n/a`: no ping command on this machine. */
+  icmp: 'n/a' | 'off' | 'on'
+  hosts: HostStatus[]
+  online: number
+  total: number
+}
+
+export interface StatusOptions {
+  connect: ConnectOptions
+  fanOut: FanOutOptions
+  /** Ping each host first (false: --no-icmp). Without a ping command, ICMP is `n/a`. */
+  icmp: boolean
+  /** Where to look for `ping`; default $PATH. */
+  path?: string | undefined
+}
+
+/** Pings and logs in to every host at once; one HostStatus per host, in inventory order. */
+export async function checkStatus(hosts: Host[], options: StatusOptions): Promise<StatusReport> {
+  const ping = options.icmp ? findPing(options.path) : undefined
+  const icmp = options.icmp ? (ping === undefined ? 'n/a' : 'on') : 'off'
+  const results = await runOnHosts(hosts, options.fanOut, async (host, signal) => {
+    const [icmp, ssh] = await Promise.all([
+      ping === undefined ? ({state: 'skipped'} as const) : icmpPing(ping, host.address, signal),
+      checkLogin(host, options.connect, signal),
+    ])
+    return {icmp, ssh}
+  })
+  const statuses = results.map((result, index): HostStatus => {
+    const host = hosts[index] as Host
+    const checks = result.ok
+      ? result.value
+      : {icmp: {state: 'skipped'} as const, ssh: {ok: false as const, failure: result.failure}}
+    return {
+      host: host.name,
+      address: host.address,
+      port: host.port,
+      on: isOn(checks.icmp, checks.ssh),
+      ...checks,
+      ms: result.ms,
+    }
+  })
+  return {icmp, hosts: statuses, online: statuses.filter((s) => s.on).length, total: statuses.length}
+}
+
+async function checkLogin(host: Host, connect: ConnectOptions, signal: AbortSignal): Promise<SshCheck> {
+  try {
+    const session = await openSession(host, connect, signal)
+    session.close()
+    return {ok: true, loginMs: Math.round(session.loginMs), negotiated: session.negotiated}
+  } catch (error) {
+    if (error instanceof HostFailure) return {ok: false, failure: error.failure}
+    throw error
+  }
+}
+
+function isOn(icmp: IcmpCheck, ssh: SshCheck): boolean {
+  const pinged = icmp.state === 'skipped' || (icmp.state === 'replied' && icmp.received >= 2)
+  return pinged && ssh.ok
+}

@@ -1,0 +1,80 @@
+import {createHmac} from 'node:crypto'
+
+import {globToRegExp} from '../inventory/select-hosts.js'
+
+/** One key line of a known_hosts file. */
+export interface KnownHostEntry {
+  file: string
+  line: number
+  /** `@revoked` lines always refuse; `@cert-authority` lines are not host keys and are skipped. */
+  marker: 'revoked' | undefined
+  /** Comma-separated host patterns, or one hashed `|1|salt|hash` entry. */
+  patterns: string
+  keyType: string
+  /** Base64 of the public key blob, as written in the file. */
+  key: string
+}
+
+/** Parses known_hosts text; comments, blank lines, malformed lines and CA lines are skipped. */
+export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = []
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const words = raw.trim().split(/\s+/)
+    if (words[0] === undefined || words[0] === '' || words[0].startsWith('#')) continue
+    let marker: KnownHostEntry['marker']
+    if (words[0].startsWith('@')) {
+      if (words[0] !== '@revoked') continue
+      marker = 'revoked'
+      words.shift()
+    }
+
+    const [patterns, keyType, key] = words
+    if (patterns === undefined || keyType === undefined || key === undefined) continue
+    entries.push({file, line: index + 1, marker, patterns, keyType, key})
+  }
+
+  return entries
+}
+
+/** The name OpenSSH looks up and records: `host` on port 22, `[host]:port` otherwise. */
+export function hostToken(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`
+}
+
+/** Whether an entry's host field names this host (plain patterns, `!` negation, or hashed `|1|`). */
+export function entryMatches(entry: KnownHostEntry, host: string, port: number): boolean {
+  const token = hostToken(host, port)
+  if (entry.patterns.startsWith('|1|')) return hashedMatches(entry.patterns, token)
+  let matched = false
+  for (const pattern of entry.patterns.split(',')) {
+    const negated = pattern.startsWith('!')
+    const glob = negated ? pattern.slice(1) : pattern
+    if (globToRegExp(glob.toLowerCase()).test(token.toLowerCase())) {
+      if (negated) return false
+      matched = true
+    }
+  }
+
+  return matched
+}
+
+function hashedMatches(field: string, token: string): boolean {
+  const parts = field.split('|')
+  const salt = parts[2]
+  const hash = parts[3]
+  if (salt === undefined || hash === undefined) return false
+  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64')
+  return digest === hash
+}
+
+/** A line to append for a newly accepted host, in OpenSSH's plain form. */
+export function formatKnownHostsLine(host: string, port: number, keyType: string, key: string): string {
+  return `${hostToken(host, port)} ${keyType} ${key}\n`
+}
+
+/** The key type named inside an SSH public key blob (a length-prefixed string at its start). */
+export function keyTypeOfBlob(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown'
+  const length = blob.readUInt32BE(0)
+  return blob.subarray(4, 4 + length).toString('latin1')
+}

@@ -1,0 +1,154 @@
+import type {Client, ClientChannel, SFTPWrapper} from 'ssh2'
+
+import pLimit, {type LimitFunction} from 'p-limit'
+
+import type {Host} from '../inventory/host.js'
+
+import {failure, HostFailure} from '../host-result.js'
+
+/**
+ * Channels one connection may have open at once. OpenSSH's MaxSessions defaults to 10 per
+ * connection; 8 exec channels plus the one SFTP channel stay below it on any stock sshd.
+ */
+export const CHANNEL_BUDGET = 8
+
+/** The algorithms ssh2 agreed on with the host, as its `handshake` event reports them. */
+export interface Negotiated {
+  kex: string
+  serverHostKey: string
+  cipher: string
+}
+
+export interface ExecResult {
+  /** Exit status, or null when the remote process died of a signal. */
+  code: number | null
+  signal: string | null
+  stdout: string
+  stderr: string
+}
+
+export interface ExecOptions {
+  signal?: AbortSignal | undefined
+  /** Bytes written to the command's stdin, which is then closed. */
+  stdin?: Buffer | string
+  /** Output kept per stream; the rest is dropped (internal commands print little). */
+  maxOutput?: number
+}
+
+/** One logged-in SSH connection to one host, shared by every step of one command. */
+export class SshSession {
+  private readonly channels: LimitFunction = pLimit(CHANNEL_BUDGET)
+  private sftpChannel: Promise<SFTPWrapper> | undefined
+  private lost: Error | undefined
+
+  constructor(
+    private readonly client: Client,
+    readonly host: Host,
+    /** Milliseconds from TCP connect to a logged-in session. */
+    readonly loginMs: number,
+    readonly negotiated: Negotiated,
+  ) {
+    client.on('error', (error) => {
+      this.lost ??= error
+    })
+    client.on('close', () => {
+      this.lost ??= new Error('connection closed')
+    })
+  }
+
+  /** Runs a command (through the user's login shell, as sshd does) and collects its output. */
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.withChannel(async () => {
+      const channel = await this.openExec(command, options.signal)
+      return collect(channel, options, this.host.name)
+    })
+  }
+
+  /** Runs `fn` holding one of the connection's channel slots. */
+  async withChannel<T>(fn: () => Promise<T>): Promise<T> {
+    return this.channels(fn)
+  }
+
+  /** Opens an exec channel; call it inside withChannel. The caller reads and closes it. */
+  async openExec(command: string, signal?: AbortSignal): Promise<ClientChannel> {
+    this.throwIfLost()
+    signal?.throwIfAborted()
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (error, channel) => {
+        if (error)
+          reject(new HostFailure(failure('protocol', `${this.host.name}: cannot open a channel: ${error.message}`)))
+        else resolve(channel)
+      })
+    })
+  }
+
+  /** The connection's SFTP channel, opened on first use. */
+  async sftp(): Promise<SFTPWrapper> {
+    this.throwIfLost()
+    this.sftpChannel ??= new Promise((resolve, reject) => {
+      this.client.sftp((error, sftp) => {
+        if (error) reject(new HostFailure(failure('protocol', `${this.host.name}: SFTP unavailable: ${error.message}`)))
+        else resolve(sftp)
+      })
+    })
+    return this.sftpChannel
+  }
+
+  close(): void {
+    this.client.end()
+  }
+
+  private throwIfLost(): void {
+    if (this.lost)
+      throw new HostFailure(failure('connection-lost', `${this.host.name}: connection lost (${this.lost.message})`))
+  }
+}
+
+async function collect(channel: ClientChannel, options: ExecOptions, hostName: string): Promise<ExecResult> {
+  const limit = options.maxOutput ?? 1024 * 1024
+  const stdout = new BoundedBuffer(limit)
+  const stderr = new BoundedBuffer(limit)
+  return new Promise((resolve, reject) => {
+    let exit: {code: number | null; signal: string | null} | undefined
+    const onAbort = (): void => {
+      channel.close()
+      reject(options.signal?.reason)
+    }
+
+    options.signal?.addEventListener('abort', onAbort, {once: true})
+    channel.on('data', (chunk: Buffer) => stdout.push(chunk))
+    channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    channel.on('exit', (code: number | null, signal?: string) => {
+      exit = {code: signal ? null : code, signal: signal ?? null}
+    })
+    channel.on('close', () => {
+      options.signal?.removeEventListener('abort', onAbort)
+      if (exit === undefined) {
+        reject(new HostFailure(failure('connection-lost', `${hostName}: the command ended without an exit status`)))
+        return
+      }
+
+      resolve({...exit, stdout: stdout.text(), stderr: stderr.text()})
+    })
+    if (options.stdin === undefined) channel.end()
+    else channel.end(options.stdin)
+  })
+}
+
+class BoundedBuffer {
+  private readonly chunks: Buffer[] = []
+  private size = 0
+
+  constructor(private readonly limit: number) {}
+
+  push(chunk: Buffer): void {
+    if (this.size >= this.limit) return
+    const kept = chunk.subarray(0, this.limit - this.size)
+    this.chunks.push(kept)
+    this.size += kept.length
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8')
+  }
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, it} from 'node:test'
+
+import {UsageError} from '../../../src/core/errors.js'
+import {parseInventory} from '../../../src/core/inventory/parse-inventory.js'
+import {fixtures} from '../../helpers/paths.js'
+
+describe('parseInventory', () => {
+  it('reads every syntax once, in order, with comments and blank lines ignored', () => {
+    const text = [
+      '# a comment',
+      '',
+      'node01',
+      'admin@node02   # trailing comment',
+      'node03:2222',
+      'admin@10.0.0.7:2200',
+      '[2001:db8::10]:22',
+      'deploy@[::1]',
+      'rack[1-2]-n[01-02]',
+      '  10.0.1.[8-9,12]  ',
+    ].join('\n')
+    const entries = parseInventory(text, 'clients.conf')
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.host, e.port, e.user, e.line]),
+      [
+        ['node01', 'node01', undefined, undefined, 3],
+        ['node02', 'node02', undefined, 'admin', 4],
+        ['node03:2222', 'node03', 2222, undefined, 5],
+        ['10.0.0.7:2200', '10.0.0.7', 2200, 'admin', 6],
+        ['[2001:db8::10]:22', '2001:db8::10', 22, undefined, 7],
+        ['::1', '::1', undefined, 'deploy', 8],
+        ['rack1-n01', 'rack1-n01', undefined, undefined, 9],
+        ['rack1-n02', 'rack1-n02', undefined, undefined, 9],
+        ['rack2-n01', 'rack2-n01', undefined, undefined, 9],
+        ['rack2-n02', 'rack2-n02', undefined, undefined, 9],
+        ['10.0.1.8', '10.0.1.8', undefined, undefined, 10],
+        ['10.0.1.9', '10.0.1.9', undefined, undefined, 10],
+        ['10.0.1.12', '10.0.1.12', undefined, undefined, 10],
+      ],
+    )
+  })
+
+  it('accepts the same host on two ports as two targets', () => {
+    const entries = parseInventory('127.0.0.1:2201\n127.0.0.1:2202\n', 'c')
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ['127.0.0.1:2201', '127.0.0.1:2202'],
+    )
+  })
+
+  const dir = join(fixtures, 'inventories')
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.conf'))) {
+    it(`rejects ${name} with its file:line message`, () => {
+      const path = join(dir, name)
+      const text = readFileSync(path, 'utf8')
+      const expected = /^# expect: (.*)$/m.exec(text)?.[1]
+      assert.ok(expected, `${name} has no "# expect:" line`)
+      const message = /^\d+: /.test(expected) ? `${path}:${expected}` : `${path}: ${expected}`
+      assert.throws(
+        () => parseInventory(text, path),
+        (error: unknown) => error instanceof UsageError && error.message === message,
+      )
+    })
+  }
+})
