@@ -47,7 +47,10 @@ export default [
         'error',
         {
           patterns: [
-            {group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**'], message: 'src/core must not depend on the CLI layer.'},
+            {
+              group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**'],
+              message: 'src/core must not depend on the CLI layer.',
+            },
           ],
         },
       ],
@@ -61,7 +64,12 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          patterns: [{group: ['ssh2', 'ssh2-sftp-client', 'node:net', 'chalk'], message: 'commands call the core; chalk lives in src/cli/render.'}],
+          patterns: [
+            {
+              group: ['ssh2', 'ssh2-sftp-client', 'node:net', 'chalk'],
+              message: 'commands call the core; chalk lives in src/cli/render.',
+            },
+          ],
         },
       ],
     },

@@ -1,4 +1,4 @@
-import {Command, type Interfaces} from '@oclif/core'
+import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import type {FanOutOptions} from '../core/fanout/run-on-hosts.js'
 import type {ConnectOptions} from '../core/ssh/connect.js'
@@ -112,14 +112,16 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   }
 
   /**
-   * A UsageError is printed as one unwrapped line (`Error: file:line: what`) with exit code 2;
-   * under --json it is the error document. Anything else is oclif's to report.
+   * A usage mistake (a UsageError, or a flag or argument oclif could not parse) is printed as
+   * one unwrapped line (`Error: file:line: what`) with exit code 2; under --json it is the error
+   * document. Anything else is oclif's to report.
    */
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (!(error instanceof UsageError)) return super.catch(error)
+    const message = usageMessage(error)
+    if (message === undefined) return super.catch(error)
     process.exitCode = ExitCode.usage
-    if (this.jsonEnabled()) this.logJson({error: {kind: 'usage', message: error.message, exitCode: ExitCode.usage}})
-    else process.stderr.write(`Error: ${error.message}\n`)
+    if (this.jsonEnabled()) this.logJson({error: {kind: 'usage', message, exitCode: ExitCode.usage}})
+    else process.stderr.write(`Error: ${message}\n`)
     return undefined
   }
 
@@ -128,4 +130,20 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     process.removeListener('SIGTERM', this.onSigint)
     return super.finally(error)
   }
+}
+
+/** The one-line message of a usage mistake, or undefined for any other error. */
+function usageMessage(error: Error): string | undefined {
+  if (error instanceof UsageError) return error.message
+  // oclif's parser errors (unknown flag, missing argument, bad option) carry the parse state.
+  if (error instanceof Errors.CLIError && 'parse' in error) {
+    const [first = '', ...rest] = error.message
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('See more'))
+    // "Missing 2 required args:" is followed by one "name  description" line per argument.
+    const names = first.endsWith(':') ? ` ${rest.map((line) => line.trim().split(/\s+/)[0]).join(', ')}` : ''
+    return `${first}${names} (see --help)`
+  }
+
+  return undefined
 }

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import type {Host} from '../../src/core/inventory/host.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
+
+describe('inventory from the command line (no SSH)', () => {
+  let dir: string
+  const write = (name: string, text: string) => {
+    const path = join(dir, name)
+    writeFileSync(path, text)
+    return path
+  }
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'director-inventory-'))
+  })
+  after(() => rmSync(dir, {recursive: true, force: true}))
+
+  it('prints a bad line as file:line on one line, exit 2, nothing on stdout', async () => {
+    const file = write('bad.conf', 'node01\nnode02:22x\n')
+    const {code, stdout, stderr} = await runCli(['status', '--clients', file])
+    assert.equal(code, 2)
+    assert.equal(stdout, '')
+    assert.equal(stderr, `Error: ${file}:2: invalid port "22x" (expected 1-65535)\n`)
+  })
+
+  it('gives the same error as a JSON document under --json', async () => {
+    const file = write('dup.conf', 'a\nb\na\n')
+    const {code, json} = await runCliJson<{error: {kind: string; message: string; exitCode: number}}>([
+      'hosts',
+      '--clients',
+      file,
+    ])
+    assert.equal(code, 2)
+    assert.deepEqual(json.error, {
+      kind: 'usage',
+      message: `${file}:3: duplicate host "a" (first on line 1)`,
+      exitCode: 2,
+    })
+  })
+
+  it('finds the inventory through DIRECTOR_CLIENTS and says so with --verbose', async () => {
+    const file = write('env.conf', 'web[1-2]\n')
+    const {code, stdout, stderr} = await runCli(['hosts', '--verbose'], {
+      env: {DIRECTOR_CLIENTS: file, DIRECTOR_SSH_CONFIG: write('empty_ssh_config', '')},
+    })
+    assert.equal(code, 0)
+    assert.match(stderr, new RegExp(`inventory: ${file} \\(from env\\)`))
+    assert.match(stdout, /^web1\s/m)
+    assert.match(stdout, /^web2\s/m)
+  })
+
+  it('finds ./config/clients.conf in the working folder', async () => {
+    const work = join(dir, 'work')
+    mkdirSync(join(work, 'config'), {recursive: true})
+    writeFileSync(join(work, 'config', 'clients.conf'), 'node[01-02]\n')
+    const {code, stdout, stderr} = await runCli(['hosts', '--verbose'], {cwd: work, env: {DIRECTOR_CLIENTS: ''}})
+    assert.equal(code, 0)
+    assert.match(stderr, /inventory: .*work\/config\/clients\.conf \(from working-dir\)/)
+    assert.match(stdout, /^node02\s/m)
+  })
+
+  it('says a missing --clients file is missing', async () => {
+    const none = await runCli(['hosts', '--clients', join(dir, 'nope.conf')])
+    assert.equal(none.code, 2)
+    assert.equal(none.stderr, `Error: --clients ${join(dir, 'nope.conf')}: no such file\n`)
+  })
+
+  it('shows where each value came from: inventory, ssh_config or default', async () => {
+    const clients = write('mixed.conf', 'ops@web1\ndb1:2200\nplain\n')
+    const sshConfig = write('ssh_config', 'Host web1 db1\n  HostName 10.9.9.9\n  User deploy\n  Port 2222\n')
+    const {code, json} = await runCliJson<{hosts: Host[]}>(['hosts', '--clients', clients, '--ssh-config', sshConfig])
+    assert.equal(code, 0)
+    assert.deepEqual(
+      json.hosts.map((h) => [h.name, h.address, h.port, h.user, h.origin]),
+      [
+        ['web1', '10.9.9.9', 2222, 'ops', {address: 'ssh_config', port: 'ssh_config', user: 'inventory'}],
+        ['db1:2200', '10.9.9.9', 2200, 'deploy', {address: 'ssh_config', port: 'inventory', user: 'ssh_config'}],
+        ['plain', 'plain', 22, json.hosts[2]?.user, {address: 'inventory', port: 'default', user: 'default'}],
+      ],
+    )
+  })
+
+  it('--limit that matches nothing is a usage error', async () => {
+    const clients = write('few.conf', 'a\nb\n')
+    const {code, stderr} = await runCli(['hosts', '--clients', clients, '--limit', 'zz*'])
+    assert.equal(code, 2)
+    assert.equal(stderr, `Error: --limit "zz*" matches no host in ${clients}\n`)
+  })
+})
