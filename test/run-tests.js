@@ -26,9 +26,7 @@ if (files.length === 0) {
   process.exit(2)
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files],
-  {stdio: 'inherit'},
-)
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
+  stdio: 'inherit',
+})
 process.exit(result.status ?? 1)

@@ -25,6 +25,19 @@ export function stateDirOf(flags: {'state-dir'?: string | undefined}): string {
   return resolveStateDir(flags['state-dir'], process.env, process.cwd())
 }
 
+/** `--ports` of list and shutdown_local: a filter, not a default lookup. */
+export const portsFilterFlag = {
+  ports: Flags.string({
+    description: 'only the services on the ports of this file (default: every service of the state file)',
+    helpValue: 'FILE',
+  }),
+}
+
+/** The ports that `--ports FILE` names, or undefined (every service) without the flag. */
+export function portFilterOf(flags: {ports?: string | undefined}, configDir: string): number[] | undefined {
+  return flags.ports === undefined ? undefined : portsOf(flags, configDir).ports.map((p) => p.port)
+}
+
 /** Finds and parses port.conf as `--ports` / DIRECTOR_PORTS say. */
 export function portsOf(flags: {ports?: string | undefined}, configDir: string): PortList {
   return loadPorts({ports: flags.ports, env: process.env, cwd: process.cwd(), configDir})

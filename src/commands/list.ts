@@ -1,7 +1,7 @@
 import type {ListReport} from '../core/local/list-local.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOf} from '../cli/local-flags.js'
+import {portFilterOf, portsFilterFlag, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderList} from '../cli/render/local.js'
 import {listLocal} from '../core/local/list-local.js'
@@ -11,10 +11,13 @@ export default class List extends DirectorCommand<typeof List> {
 
 Only the services of our state file are shown; "stale" means the recorded process is gone (or its pid now belongs to another program).`
   static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --state-dir /tmp/director-state --json']
-  static override flags = {...stateDirFlag}
+  static override flags = {...portsFilterFlag, ...stateDirFlag}
 
   public async run(): Promise<ListReport> {
-    const report = listLocal({stateDir: stateDirOf(this.flags)})
+    const report = listLocal({
+      stateDir: stateDirOf(this.flags),
+      ports: portFilterOf(this.flags, this.config.configDir),
+    })
     for (const line of renderList(report, makeColors())) this.log(line)
     return report
   }

@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 import type {ShutdownReport} from '../core/local/shutdown-local.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {stateDirFlag, stateDirOf} from '../cli/local-flags.js'
+import {portFilterOf, portsFilterFlag, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderShutdown} from '../cli/render/local.js'
 import {shutdownLocal} from '../core/local/shutdown-local.js'
@@ -19,6 +19,7 @@ Sends "shutdown" to each and waits for it to exit; one that does not stop in tim
     '<%= config.bin %> shutdown_local --state-dir /tmp/director-state --json',
   ]
   static override flags = {
+    ...portsFilterFlag,
     ...stateDirFlag,
     timeout: Flags.integer({
       default: 5000,
@@ -29,7 +30,11 @@ Sends "shutdown" to each and waits for it to exit; one that does not stop in tim
   }
 
   public async run(): Promise<ShutdownReport> {
-    const report = await shutdownLocal({stateDir: stateDirOf(this.flags), timeoutMs: this.flags.timeout})
+    const report = await shutdownLocal({
+      stateDir: stateDirOf(this.flags),
+      ports: portFilterOf(this.flags, this.config.configDir),
+      timeoutMs: this.flags.timeout,
+    })
     for (const line of renderShutdown(report, makeColors())) this.log(line)
     this.setFailed(report.results.some((r) => !r.ok))
     return report

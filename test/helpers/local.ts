@@ -27,7 +27,7 @@ export async function runCli(args: string[], timeoutMs = 60_000): Promise<CliRun
   })
 }
 
-/** Free ports, found by binding port 0 on 127.0.0.1 (all held at once, so they differ). */
+/** Free ports, ascending, found by binding port 0 on 127.0.0.1 (all held at once, so they differ). */
 export async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = []
   try {
@@ -43,7 +43,7 @@ export async function freePorts(count: number): Promise<number[]> {
       ports.push(address.port)
     }
 
-    return ports
+    return ports.sort((a, b) => a - b)
   } finally {
     await Promise.all(
       servers.map(
@@ -56,12 +56,18 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-/** A fresh folder with a port.conf listing `ports` and a state dir. */
+/** A fresh folder with a port.conf listing `ports` and a state dir; `cleanup` also kills what the state file still records. */
 export function makeSandbox(ports: number[]): {dir: string; portsFile: string; stateDir: string; cleanup: () => void} {
   const dir = mkdtempSync(join(tmpdir(), 'director-local-'))
   const portsFile = join(dir, 'port.conf')
   writeFileSync(portsFile, `# test ports\n${ports.join('\n')}\n`)
-  return {dir, portsFile, stateDir: join(dir, 'state'), cleanup: () => rmSync(dir, {recursive: true, force: true})}
+  const stateDir = join(dir, 'state')
+  const cleanup = (): void => {
+    killRecorded(stateDir)
+    rmSync(dir, {recursive: true, force: true})
+  }
+
+  return {dir, portsFile, stateDir, cleanup}
 }
 
 /** Is the process running? A zombie (exited, not yet reaped by its new parent) is not. */
@@ -91,6 +97,32 @@ export function killAll(pids: Iterable<number>): void {
       }
     }
   }
+}
+
+/**
+ * Safety net for `after`: kills the services still recorded in a test's state dir, but only
+ * processes whose command line is our service entry point (never a reused pid).
+ */
+export function killRecorded(stateDir: string): void {
+  let pids: number[]
+  try {
+    const state = JSON.parse(readFileSync(join(stateDir, 'local-services.json'), 'utf8')) as {
+      services: Array<{pid: number}>
+    }
+    pids = state.services.map((s) => s.pid)
+  } catch {
+    return
+  }
+
+  killAll(
+    pids.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('service-main.js')
+      } catch {
+        return false
+      }
+    }),
+  )
 }
 
 /** Waits (bounded) until `check` holds. */

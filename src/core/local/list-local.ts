@@ -19,11 +19,13 @@ export interface ListReport {
   services: ListedService[]
 }
 
-/** The services we started, from the state file, each checked against /proc. */
-export function listLocal(options: {stateDir: string; now?: Date}): ListReport {
+/** The services we started (those on `ports` only, when given), from the state file, each checked against /proc. */
+export function listLocal(options: {stateDir: string; ports?: number[] | undefined; now?: Date}): ListReport {
   const state = readState(options.stateDir)
   const now = (options.now ?? new Date()).getTime()
+  const {ports} = options
   const services = state.services
+    .filter((record) => ports === undefined || ports.includes(record.port))
     .map((record): ListedService => ({
       port: record.port,
       host: record.host,

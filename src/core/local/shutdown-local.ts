@@ -19,15 +19,24 @@ export interface ShutdownReport {
   results: ShutdownResult[]
 }
 
+export interface ShutdownLocalOptions {
+  stateDir: string
+  /** Only the services on these ports; every service of the state file when undefined. */
+  ports?: number[] | undefined
+  timeoutMs: number
+}
+
 type Outcome = {ok: false; failure: LocalFailure} | {ok: true; outcome: 'stale' | 'stopped' | 'terminated'}
 
 /**
- * Stops every service of the state file: sends `shutdown`, waits for the process to exit,
+ * Stops every service of the state file (or those on `ports`): sends `shutdown`, waits for the process to exit,
  * and only if it is still our process (same /proc start time) sends SIGTERM. Each wait is
  * bounded by `timeoutMs`. Stopped and stale services leave the state file; idempotent.
  */
-export async function shutdownLocal(options: {stateDir: string; timeoutMs: number}): Promise<ShutdownReport> {
-  const state = readState(options.stateDir)
+export async function shutdownLocal(options: ShutdownLocalOptions): Promise<ShutdownReport> {
+  const {ports} = options
+  const all = readState(options.stateDir)
+  const state = {...all, services: all.services.filter((s) => ports === undefined || ports.includes(s.port))}
   // Foreground services share one pid: one wait and at most one SIGTERM per process.
   const byPid = new Map<number, ServiceRecord[]>()
   for (const record of state.services) byPid.set(record.pid, [...(byPid.get(record.pid) ?? []), record])
