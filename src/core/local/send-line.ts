@@ -58,7 +58,7 @@ export async function sendLine({host, port, line, timeoutMs, signal}: SendLineOp
   })
 }
 
-export type PingReply = {ok: false; failure: LocalFailure; ms: number} | {ok: true; reply: string; ms: number}
+export type PingReply = LineReply
 
 /** Sends `ping`; anything but `Echo sent from ...` means another program holds the port. */
 export async function pingService(

@@ -85,8 +85,9 @@ export async function startLocal(options: StartLocalOptions): Promise<StartRepor
       started.set(port, {port, ok: true, host: options.host, pid: spawned.pid, status: 'started', logFile})
     }),
   )
-  // Recorded before the first ping, so that shutdown_local can stop even a slow starter.
-  const ports = new Set(records.map((r) => r.port))
+  // Recorded before the first ping, so that shutdown_local can stop even a slow starter;
+  // the stale records of the ports we tried are dropped.
+  const ports = new Set(toStart)
   updateState(options.stateDir, (services) => [...services.filter((s) => !ports.has(s.port)), ...records])
   await Promise.all(
     records.map(async (record) => {
