@@ -1,0 +1,44 @@
+import {Flags} from '@oclif/core'
+
+import {loadPorts, type PortList} from '../core/local/load-ports.js'
+import {resolveStateDir} from '../core/local/state-file.js'
+
+/** `--state-dir`: every local-mode command reads (and most write) the state file there. */
+export const stateDirFlag = {
+  'state-dir': Flags.string({
+    description:
+      'where the state file and the per-port logs live (default: $XDG_STATE_HOME/director, ~/.local/state/director)',
+    helpValue: 'DIR',
+  }),
+}
+
+/** `--ports`: the port.conf to read. */
+export const portsFlag = {
+  ports: Flags.string({
+    description: 'port list (default: $DIRECTOR_PORTS, ./config/port.conf, ~/.config/director/port.conf)',
+    helpValue: 'FILE',
+  }),
+}
+
+/** The state dir the flags name, resolved against the environment. */
+export function stateDirOf(flags: {'state-dir'?: string | undefined}): string {
+  return resolveStateDir(flags['state-dir'], process.env, process.cwd())
+}
+
+/** `--ports` of list and shutdown_local: a filter, not a default lookup. */
+export const portsFilterFlag = {
+  ports: Flags.string({
+    description: 'only the services on the ports of this file (default: every service of the state file)',
+    helpValue: 'FILE',
+  }),
+}
+
+/** The ports that `--ports FILE` names, or undefined (every service) without the flag. */
+export function portFilterOf(flags: {ports?: string | undefined}, configDir: string): number[] | undefined {
+  return flags.ports === undefined ? undefined : portsOf(flags, configDir).ports.map((p) => p.port)
+}
+
+/** Finds and parses port.conf as `--ports` / DIRECTOR_PORTS say. */
+export function portsOf(flags: {ports?: string | undefined}, configDir: string): PortList {
+  return loadPorts({ports: flags.ports, env: process.env, cwd: process.cwd(), configDir})
+}

@@ -1,0 +1,189 @@
+import {execFile} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server, Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'run.js')
+
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the built binary (bin/run.js) with a bounded time; never throws on a non-zero exit. */
+export async function runCli(args: string[], timeoutMs = 60_000): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {timeout: timeoutMs, env: {...process.env, NO_COLOR: '1'}},
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
+        resolve({code, stdout, stderr})
+      },
+    )
+  })
+}
+
+/** Free ports, ascending, found by binding port 0 on 127.0.0.1 (all held at once, so they differ). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = []
+  try {
+    const ports: number[] = []
+    for (let i = 0; i < count; i++) {
+      const server = createServer()
+      servers.push(server)
+      await new Promise<void>((resolve) => {
+        server.listen(0, '127.0.0.1', () => resolve())
+      })
+      const address = server.address()
+      if (address === null || typeof address === 'string') throw new Error('no port')
+      ports.push(address.port)
+    }
+
+    return ports.sort((a, b) => a - b)
+  } finally {
+    await Promise.all(
+      servers.map(
+        async (s) =>
+          new Promise((resolve) => {
+            s.close(resolve)
+          }),
+      ),
+    )
+  }
+}
+
+/** A fresh folder with a port.conf listing `ports` and a state dir; `cleanup` also kills what the state file still records. */
+export function makeSandbox(ports: number[]): {dir: string; portsFile: string; stateDir: string; cleanup: () => void} {
+  const dir = mkdtempSync(join(tmpdir(), 'director-local-'))
+  const portsFile = join(dir, 'port.conf')
+  writeFileSync(portsFile, `# test ports\n${ports.join('\n')}\n`)
+  const stateDir = join(dir, 'state')
+  const cleanup = (): void => {
+    killRecorded(stateDir)
+    rmSync(dir, {recursive: true, force: true})
+  }
+
+  return {dir, portsFile, stateDir, cleanup}
+}
+
+/** Is the process running? A zombie (exited, not yet reaped by its new parent) is not. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** Kills pids the test started, if still there (cleanup in `after`/finally). */
+export function killAll(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    if (isRunning(pid)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/**
+ * Safety net for `after`: kills the services still recorded in a test's state dir, but only
+ * processes whose command line is our service entry point (never a reused pid).
+ */
+export function killRecorded(stateDir: string): void {
+  let pids: number[]
+  try {
+    const state = JSON.parse(readFileSync(join(stateDir, 'local-services.json'), 'utf8')) as {
+      services: Array<{pid: number}>
+    }
+    pids = state.services.map((s) => s.pid)
+  } catch {
+    return
+  }
+
+  killAll(
+    pids.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('service-main.js')
+      } catch {
+        return false
+      }
+    }),
+  )
+}
+
+/** Waits (bounded) until `check` holds. */
+export async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => {
+      setTimeout(resolve, 20)
+    })
+  }
+
+  return true
+}
+
+/**
+ * One connection that sends `data` (all at once, or in the given pieces) and collects the
+ * reply lines until `expected` lines arrived, the peer closed, or `timeoutMs` passed.
+ */
+export async function converse(
+  port: number,
+  pieces: Array<Buffer | string>,
+  expected: number,
+  timeoutMs = 10_000,
+): Promise<{lines: string[]; closed: boolean}> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket()
+    let text = ''
+    let closed = false
+    const done = (): void => {
+      clearTimeout(timer)
+      socket.destroy()
+      const lines = text.split('\n')
+      lines.pop()
+      resolve({lines, closed})
+    }
+
+    const timer = setTimeout(done, timeoutMs)
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      text += chunk
+      if (text.split('\n').length - 1 >= expected) done()
+    })
+    socket.on('end', () => {
+      closed = true
+      done()
+    })
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+        closed = true
+        done()
+      } else reject(error)
+    })
+    socket.connect(port, '127.0.0.1', async () => {
+      for (const piece of pieces) {
+        socket.write(piece)
+        if (pieces.length > 1)
+          await new Promise((r) => {
+            setTimeout(r, 5)
+          })
+      }
+    })
+  })
+}
