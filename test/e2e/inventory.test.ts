@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import type {Host} from '../../src/core/inventory/host.js'
+
 import {runCli, runCliJson} from '../helpers/cli.js'
 
 describe('inventory from the command line (no SSH)', () => {
@@ -18,6 +19,7 @@ describe('inventory from the command line (no SSH)', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'director-inventory-'))
   })
+
   after(() => rmSync(dir, {recursive: true, force: true}))
 
   it('prints a bad line as file:line on one line, exit 2, nothing on stdout', async () => {

@@ -3,8 +3,9 @@ import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import type {StatusReport} from '../../src/core/probe/check-status.js'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 
 describe('director status against a real sshd fleet', () => {
@@ -13,7 +14,7 @@ describe('director status against a real sshd fleet', () => {
 
   before(async () => {
     fleet = await startFleet({hosts: 4, faults: true})
-    const faults = fleet.faults
+    const {faults} = fleet
     assert.ok(faults)
     withFaults = fleet.writeClientsConf(
       [
@@ -154,7 +155,7 @@ describe('director status against a real sshd fleet', () => {
     const knownHosts = join(fleet.dir, 'copy_known_hosts')
     copyFileSync(fleet.knownHosts, knownHosts)
     const before = readFileSync(knownHosts, 'utf8')
-    const faults = fleet.faults
+    const {faults} = fleet
     assert.ok(faults)
     const {code, json} = await runCliJson<StatusReport>(
       ['status', '--clients', withFaults, '--limit', faults.changedKey.address, '--known-hosts', knownHosts],
