@@ -22,6 +22,8 @@ export type FailureKind =
   | 'remote-error'
   | 'timeout'
   | 'unreachable'
+  | 'unreadable'
+  | 'vanished'
 
 export interface Failure {
   kind: FailureKind

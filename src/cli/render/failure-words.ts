@@ -20,6 +20,8 @@ const WORDS: Record<FailureKind, string> = {
   'remote-error': 'error',
   timeout: 'timeout',
   unreachable: 'unreachable',
+  unreadable: 'unreadable',
+  vanished: 'vanished',
 }
 
 /** The few words a failure kind is shown as, e.g. `auth failed`. */

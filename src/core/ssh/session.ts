@@ -69,15 +69,24 @@ export class SshSession {
     return this.channels(fn)
   }
 
-  /** Opens an exec channel; call it inside withChannel. The caller reads and closes it. */
+  /**
+   * Opens an exec channel; call it inside withChannel. The caller reads and closes it, and
+   * learns how the command ended from `exitOf(channel)`.
+   */
   async openExec(command: string, signal?: AbortSignal): Promise<ClientChannel> {
     this.throwIfLost()
     signal?.throwIfAborted()
     return new Promise((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
-        if (error)
+        if (error) {
           reject(new HostFailure(failure('protocol', `${this.host.name}: cannot open a channel: ${error.message}`)))
-        else resolve(channel)
+          return
+        }
+
+        // Listen now: a fast command's exit status can arrive in the same read as the channel
+        // confirmation, and ssh2 emits it before the caller's code runs.
+        exits.set(channel, recordExit(channel))
+        resolve(channel)
       })
     })
   }
@@ -104,35 +113,49 @@ export class SshSession {
   }
 }
 
+/** How a remote command ended: its status or signal, or undefined when the channel closed without saying. */
+export type ExitStatus = {code: number | null; signal: string | null} | undefined
+
+const exits = new WeakMap<ClientChannel, Promise<ExitStatus>>()
+
+function recordExit(channel: ClientChannel): Promise<ExitStatus> {
+  return new Promise((resolve) => {
+    let exit: ExitStatus
+    channel.once('exit', (code: number | null, signal?: string) => {
+      exit = {code: signal ? null : code, signal: signal ?? null}
+    })
+    channel.once('close', () => resolve(exit))
+  })
+}
+
+/** Resolves when the channel has closed, with how its command ended. */
+export async function exitOf(channel: ClientChannel): Promise<ExitStatus> {
+  return exits.get(channel) ?? recordExit(channel)
+}
+
 async function collect(channel: ClientChannel, options: ExecOptions, hostName: string): Promise<ExecResult> {
   const limit = options.maxOutput ?? 1024 * 1024
   const stdout = new BoundedBuffer(limit)
   const stderr = new BoundedBuffer(limit)
-  return new Promise((resolve, reject) => {
-    let exit: {code: number | null; signal: string | null} | undefined
-    const onAbort = (): void => {
-      channel.close()
-      reject(options.signal?.reason)
-    }
+  channel.on('data', (chunk: Buffer) => stdout.push(chunk))
+  channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+  if (options.stdin === undefined) channel.end()
+  else channel.end(options.stdin)
+  const signal = options.signal ?? new AbortController().signal
+  const onAbort = (): void => {
+    channel.close()
+  }
 
-    options.signal?.addEventListener('abort', onAbort, {once: true})
-    channel.on('data', (chunk: Buffer) => stdout.push(chunk))
-    channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-    channel.on('exit', (code: number | null, signal?: string) => {
-      exit = {code: signal ? null : code, signal: signal ?? null}
-    })
-    channel.on('close', () => {
-      options.signal?.removeEventListener('abort', onAbort)
-      if (exit === undefined) {
-        reject(new HostFailure(failure('connection-lost', `${hostName}: the command ended without an exit status`)))
-        return
-      }
-
-      resolve({...exit, stdout: stdout.text(), stderr: stderr.text()})
-    })
-    if (options.stdin === undefined) channel.end()
-    else channel.end(options.stdin)
-  })
+  signal.addEventListener('abort', onAbort, {once: true})
+  try {
+    const exit = await exitOf(channel)
+    signal.throwIfAborted()
+    if (exit === undefined)
+      throw new HostFailure(failure('connection-lost', `${hostName}: the command ended without an exit status`))
+    return {...exit, stdout: stdout.text(), stderr: stderr.text()}
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
 class BoundedBuffer {

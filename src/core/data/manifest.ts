@@ -1,0 +1,73 @@
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+/**
+ * One line of the manifest (JSON lines). `assign` is written before a batch is sent, so a
+ * resumed run sends each file to the same host; `done` after the host verified the md5 and
+ * the file has its final name, before the local source is deleted.
+ */
+export interface ManifestRecord {
+  event: 'assign' | 'done'
+  /** Path relative to the data folder. */
+  file: string
+  host: string
+  size: number
+  md5?: string
+  /** Absolute path on the host (done only). */
+  remote?: string
+  time: string
+}
+
+/** The latest record of every file, as the manifest says after all its lines. */
+export type ManifestState = Map<string, ManifestRecord>
+
+/** Reads a manifest; a missing file is empty, a torn last line (a crash mid-write) is ignored. */
+export function readManifest(path: string): ManifestState {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map()
+    throw error
+  }
+
+  const state: ManifestState = new Map()
+  for (const line of text.split('\n')) {
+    const record = parseRecord(line)
+    if (record) state.set(record.file, record)
+  }
+
+  return state
+}
+
+function parseRecord(line: string): ManifestRecord | undefined {
+  if (line.trim() === '') return undefined
+  try {
+    const value = JSON.parse(line) as Partial<ManifestRecord>
+    const valid =
+      (value.event === 'assign' || value.event === 'done') &&
+      typeof value.file === 'string' &&
+      typeof value.host === 'string'
+    return valid ? (value as ManifestRecord) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Formats records as JSON lines. */
+export function formatRecords(records: ManifestRecord[]): string {
+  return records.map((record) => `${JSON.stringify(record)}\n`).join('')
+}
+
+/** Appends records and waits until they are on disk: the journal must survive a crash. */
+export function appendManifest(path: string, records: ManifestRecord[]): void {
+  if (records.length === 0) return
+  mkdirSync(dirname(path), {recursive: true})
+  const fd = openSync(path, 'a', 0o644)
+  try {
+    writeSync(fd, formatRecords(records))
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}

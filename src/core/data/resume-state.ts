@@ -1,0 +1,56 @@
+import {createHash} from 'node:crypto'
+import {createReadStream} from 'node:fs'
+import {unlink} from 'node:fs/promises'
+import {pipeline} from 'node:stream/promises'
+
+import type {ManifestState} from './manifest.js'
+import type {DataFile} from './scan-data-dir.js'
+
+export interface ResumeState {
+  /** Files still to send. */
+  pending: DataFile[]
+  /** Files an earlier run delivered and verified (their sources are now removed unless --keep). */
+  alreadyDelivered: DataFile[]
+  /** Hosts an earlier, unfinished run assigned: those files keep them. */
+  previousHosts: Map<string, string>
+}
+
+/**
+ * Reconciles the scan with the manifest of earlier runs. A source whose identical copy was
+ * verified on a host (same md5) is not sent again; it is removed now if an interrupted run had
+ * not yet removed it. A file that changed since is sent again, to the same host.
+ */
+export async function resumeFromManifest(
+  files: DataFile[],
+  manifest: ManifestState,
+  keep: boolean,
+): Promise<ResumeState> {
+  const state: ResumeState = {pending: [], alreadyDelivered: [], previousHosts: new Map()}
+  for (const file of files) {
+    const record = manifest.get(file.rel)
+    if (record === undefined) {
+      state.pending.push(file)
+      continue
+    }
+
+    state.previousHosts.set(file.rel, record.host)
+    if (record.event === 'done' && record.size === file.size && record.md5 === (await md5OfFile(file.abs))) {
+      state.alreadyDelivered.push(file)
+      if (!keep) await unlink(file.abs).catch(() => undefined)
+    } else {
+      state.pending.push(file)
+    }
+  }
+
+  return state
+}
+
+async function md5OfFile(path: string): Promise<string | undefined> {
+  const hash = createHash('md5')
+  try {
+    await pipeline(createReadStream(path, {highWaterMark: 1024 * 1024}), hash)
+    return hash.digest('hex')
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,108 @@
+import {lstat, readdir} from 'node:fs/promises'
+import {join, relative, sep} from 'node:path'
+
+import {UsageError} from '../errors.js'
+
+/** The local state folder inside the data folder; never distributed. */
+export const STATE_DIR_NAME = '.director'
+
+/** The original tool's data files. */
+export const DEFAULT_EXTENSIONS = ['txt', 'zip', 'gz']
+
+export interface DataFile {
+  /** Path relative to the data folder, with `/` separators: also the path on the host. */
+  rel: string
+  abs: string
+  size: number
+}
+
+export interface SkippedFile {
+  rel: string
+  reason: 'socket' | 'symlink' | 'special' | 'unreadable'
+}
+
+export interface ScanResult {
+  files: DataFile[]
+  skipped: SkippedFile[]
+}
+
+export interface ScanOptions {
+  /** Extensions without the dot (`txt`, `json`); undefined takes every regular file (--all). */
+  extensions: string[] | undefined
+}
+
+/**
+ * Walks the data folder. Regular files with a chosen extension are data; symlinks, sockets
+ * and other special files are listed as skipped, never followed. Sorted by path, so runs are
+ * deterministic. A missing folder or one without data files is a usage error.
+ */
+export async function scanDataDir(dir: string, options: ScanOptions): Promise<ScanResult> {
+  const top = await lstat(dir).catch(() => undefined)
+  if (top === undefined) throw new UsageError(`data folder ${dir} does not exist`)
+  if (!top.isDirectory()) throw new UsageError(`${dir} is not a folder: give the folder that holds the data files`)
+  const result: ScanResult = {files: [], skipped: []}
+  await walk(dir, dir, options, result)
+  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
+  if (result.files.length === 0) {
+    const which =
+      options.extensions === undefined
+        ? 'files'
+        : `files ending in ${options.extensions.map((e) => `.${e}`).join(', ')}`
+    throw new UsageError(`no data ${which} in ${dir} (choose others with --ext txt,json or take every file with --all)`)
+  }
+
+  return result
+}
+
+async function walk(root: string, dir: string, options: ScanOptions, result: ScanResult): Promise<void> {
+  let entries
+  try {
+    entries = await readdir(dir, {withFileTypes: true})
+  } catch {
+    result.skipped.push({rel: toRel(root, dir), reason: 'unreadable'})
+    return
+  }
+
+  for (const entry of entries) {
+    const abs = join(dir, entry.name)
+    const rel = toRel(root, abs)
+    if (entry.isDirectory()) {
+      if (dir === root && entry.name === STATE_DIR_NAME) continue
+      await walk(root, abs, options, result)
+    } else if (entry.isFile()) {
+      if (!hasExtension(entry.name, options.extensions)) continue
+      const stats = await lstat(abs).catch(() => undefined)
+      // A file that vanished between readdir and lstat is simply not there.
+      if (stats) result.files.push({rel, abs, size: stats.size})
+    } else if (entry.isSymbolicLink()) {
+      result.skipped.push({rel, reason: 'symlink'})
+    } else if (entry.isSocket()) {
+      result.skipped.push({rel, reason: 'socket'})
+    } else {
+      result.skipped.push({rel, reason: 'special'})
+    }
+  }
+}
+
+function hasExtension(name: string, extensions: string[] | undefined): boolean {
+  if (extensions === undefined) return true
+  const lower = name.toLowerCase()
+  return extensions.some((extension) => lower.endsWith(`.${extension.toLowerCase()}`))
+}
+
+function toRel(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/')
+}
+
+/** Reads `--ext txt,.json, gz` into `['txt', 'json', 'gz']`. */
+export function parseExtensions(text: string): string[] {
+  const extensions = text
+    .split(',')
+    .map((part) => part.trim().replace(/^\./, ''))
+    .filter(Boolean)
+  if (extensions.length === 0 || extensions.some((e) => e.includes('/'))) {
+    throw new UsageError(`--ext "${text}": give extensions separated by commas, e.g. txt,json,gz`)
+  }
+
+  return extensions
+}

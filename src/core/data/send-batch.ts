@@ -1,0 +1,153 @@
+import {pipeline} from 'node:stream/promises'
+import {setTimeout as sleep} from 'node:timers/promises'
+import tar from 'tar-stream'
+
+import type {DataFile} from './scan-data-dir.js'
+
+import {failure, type Failure, HostFailure} from '../host-result.js'
+import {exitOf, type ExitStatus, type SshSession} from '../ssh/session.js'
+import {posixShell} from '../ssh/shell-quote.js'
+import {CoalesceChunks} from './coalesce-chunks.js'
+import {type FileSource, openSource, packSource} from './file-source.js'
+import {listName, parseMd5sumZ, receiveBatchScript} from './remote-commands.js'
+
+export interface BatchItem {
+  file: DataFile
+  /** The temporary name on the host, beside the final one. */
+  part: string
+}
+
+/** What became of one file of a batch: both md5s, or why it was not sent. */
+export type SentItem =
+  | {item: BatchItem; sent: true; size: number; localMd5: string; remoteMd5: string | undefined}
+  | {item: BatchItem; sent: false; failure: Failure}
+
+export interface BatchOptions {
+  root: string
+  runId: string
+  batchNumber: number
+  signal: AbortSignal
+  /** Called with each chunk's size as files are read, for progress. */
+  onBytes: (bytes: number) => void
+}
+
+/**
+ * Sends a batch of files as ONE tar stream into ONE exec that unpacks them under temporary
+ * names and hashes them from the host's disk. Each local file is read once: hashed while it is
+ * sent. A file that vanished or cannot be read is left out of the batch, not a reason to stop.
+ */
+export async function sendBatch(session: SshSession, items: BatchItem[], options: BatchOptions): Promise<SentItem[]> {
+  return session.withChannel(async () => {
+    const list = listName(options.runId, options.batchNumber)
+    const channel = await session.openExec(posixShell(receiveBatchScript(options.root, list)), options.signal)
+    const pack = tar.pack()
+    let stdout = ''
+    let stderr = ''
+    channel.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+    })
+    channel.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 64 * 1024) stderr += chunk
+    })
+    const onAbort = (): void => {
+      channel.close()
+    }
+
+    options.signal.addEventListener('abort', onAbort, {once: true})
+    const sources = new ReadAhead(items, READ_AHEAD)
+    try {
+      // Settles with the stream's error instead of rejecting: it is awaited only after packing.
+      const streamed = pipeline(pack, new CoalesceChunks(), channel).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      const packed: Array<{item: BatchItem; size: number; md5: string} | {item: BatchItem; failure: Failure}> = []
+      for (const [index, item] of items.entries()) {
+        const source = await sources.take(index)
+        packed.push(
+          source.kind === 'failed'
+            ? {item, failure: source.failure}
+            : {item, ...(await packSource(pack, item.part, source, options.onBytes))},
+        )
+      }
+
+      const parts = packed.filter((entry) => !('failure' in entry)).map((entry) => entry.item.part)
+      pack.entry({name: list, mode: 0o600}, Buffer.from(parts.map((part) => `${part}\0`).join('')))
+      pack.finalize()
+      const streamError = await streamed
+      if (streamError !== undefined) throw streamError
+      const exit = await exitOf(channel)
+      options.signal.throwIfAborted()
+      if (exit?.code !== 0) throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
+      const sums = parseMd5sumZ(stdout)
+      return packed.map((entry): SentItem =>
+        'failure' in entry
+          ? {item: entry.item, sent: false, failure: entry.failure}
+          : {item: entry.item, sent: true, size: entry.size, localMd5: entry.md5, remoteMd5: sums.get(entry.item.part)},
+      )
+    } catch (error) {
+      channel.close()
+      if (options.signal.aborted && options.signal.reason instanceof HostFailure) throw options.signal.reason
+      if (error instanceof HostFailure) throw error
+      // The stream broke: the host's own words (disk full, ...) say why, if it is still there to say.
+      const exit = await Promise.race([exitOf(channel), sleep(EXIT_WAIT_MS).then(() => undefined)])
+      throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
+    } finally {
+      options.signal.removeEventListener('abort', onAbort)
+      await sources.closeRest()
+    }
+  })
+}
+
+/** How long a broken transfer waits for the host to say why before calling the connection lost. */
+const EXIT_WAIT_MS = 3000
+
+/** Files opened (small ones read: at most 8 x 256 KiB held) ahead of the one being sent. */
+const READ_AHEAD = 8
+
+/** Opens sources in order, at most `window` ahead of the one asked for; closes what is left. */
+class ReadAhead {
+  private readonly opened = new Map<number, Promise<FileSource>>()
+  private next = 0
+
+  constructor(
+    private readonly items: BatchItem[],
+    private readonly window: number,
+  ) {}
+
+  async take(index: number): Promise<FileSource> {
+    for (; this.next < Math.min(this.items.length, index + this.window + 1); this.next++) {
+      const item = this.items[this.next] as BatchItem
+      this.opened.set(this.next, openSource(item.file.abs, item.file.rel))
+    }
+
+    const source = this.opened.get(index) as Promise<FileSource>
+    this.opened.delete(index)
+    return source
+  }
+
+  /** After a failed batch: close the large files opened but not sent. */
+  async closeRest(): Promise<void> {
+    const rest = await Promise.all(this.opened.values())
+    this.opened.clear()
+    await Promise.all(rest.map(async (source) => (source.kind === 'stream' ? source.handle.close() : undefined)))
+  }
+}
+
+function classifyReceiveFailure(host: string, exit: ExitStatus, stderr: string): Failure {
+  const reason = stderr.trim().split('\n').at(-1) ?? ''
+  if (/no space left on device|disk quota exceeded/i.test(stderr))
+    return failure('disk-full', `${host}: disk full: ${reason}`)
+  if (exit === undefined || exit.code === null) {
+    return failure(
+      'connection-lost',
+      `${host}: the transfer ended without an exit status (${exit?.signal ?? 'channel closed'})`,
+    )
+  }
+
+  if (/tar: not found|md5sum: not found|xargs: not found|command not found/i.test(stderr)) {
+    return failure('remote-error', `${host}: needs tar, xargs and GNU md5sum (-z): ${reason}`)
+  }
+
+  return failure('remote-error', `${host}: receiving failed (exit ${exit.code}): ${reason}`)
+}

@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {DataReport} from '../../src/core/data/distribute-data.js'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
+import {assertNothingLost, locate, remoteDataRoot, writeDataSet} from '../helpers/data-set.js'
+import {repoRoot} from '../helpers/paths.js'
+
+const tweets = (count: number, size = 256) =>
+  Object.fromEntries(Array.from({length: count}, (_, i) => [`tweet_${i + 1}.txt`, size]))
+
+/** Waits (bounded) until a file whose name contains `part` appears under `dir`. */
+async function waitForPart(dir: string, seconds: number): Promise<void> {
+  for (let i = 0; i < seconds * 20; i++) {
+    if (existsSync(dir) && readdirSync(dir, {recursive: true}).some((name) => String(name).includes('.director-part-')))
+      return
+    await sleep(50)
+  }
+
+  throw new Error(`no upload started under ${dir} within ${seconds} s`)
+}
+
+describe('director data against a real sshd fleet', () => {
+  let fleet: Fleet
+  let work: string
+  let n = 0
+  /** A fresh data folder and project name per test. */
+  const fresh = () => {
+    n++
+    return {dir: join(work, `set${n}`), project: `p${n}`}
+  }
+
+  before(async () => {
+    fleet = await startFleet({hosts: 4})
+    work = mkdtempSync(join(tmpdir(), 'director-data-'))
+  })
+
+  after(async () => {
+    await fleet?.down()
+    rmSync(work, {recursive: true, force: true})
+  })
+
+  it('mod placement: _1 and _5 on host 1, _4 and _8 on host 4; sources deleted once verified', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(9))
+    const {code, stdout} = await runCli(['data', dir, project], {env: fleet.env()})
+    assert.equal(code, 0, stdout)
+    assert.match(stdout, new RegExp(`^Found 9 files in ${dir}$`, 'm'))
+    assert.match(stdout, /^Placement: mod/m)
+    assert.match(stdout, /^Delivered 9\/9 files/m)
+    const where = locate(fleet, dir, project, set)
+    const hostOf = (n: number) => where.get(`tweet_${n}.txt`)?.hosts
+    assert.deepEqual([hostOf(1), hostOf(5), hostOf(9), hostOf(2), hostOf(4), hostOf(8)], [[1], [1], [1], [2], [4], [4]])
+    assert.ok([...where.values()].every((w) => !w.local))
+    assertNothingLost(fleet, dir, project, set)
+    const manifest = readFileSync(join(dir, '.director', project, 'manifest.jsonl'), 'utf8')
+    assert.equal(manifest.split('\n').filter((line) => line.includes('"event":"done"')).length, 9)
+    const onHost = readFileSync(join(remoteDataRoot(fleet, 1, project), '.director-manifest.jsonl'), 'utf8')
+    assert.equal(onHost.trim().split('\n').length, 3)
+  })
+
+  it('random placement with --seed is reproducible', async () => {
+    const names = Object.fromEntries(Array.from({length: 24}, (_, i) => [`doc-${i}.txt`, 100]))
+    const placements = []
+    for (const seed of [11, 11]) {
+      const {dir, project} = fresh()
+      const set = writeDataSet(dir, names)
+      const {code, json} = await runCliJson<DataReport>(
+        ['data', dir, project, '--placement', 'random', '--seed', String(seed)],
+        {env: fleet.env()},
+      )
+      assert.equal(code, 0)
+      assert.deepEqual(json.placement, {mode: 'random', seed})
+      assertNothingLost(fleet, dir, project, set)
+      placements.push([...locate(fleet, dir, project, set)].map(([rel, w]) => [rel, w.hosts]))
+    }
+
+    assert.deepEqual(placements[0], placements[1])
+    assert.ok(new Set(placements[0]?.map(([, hosts]) => String(hosts))).size > 1, 'all files on one host')
+  })
+
+  it('mixed names: --placement mod is an error that sends nothing; auto falls back to random and says so', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, {'tweet_1.txt': 10, 'notes.txt': 10, 'readme.txt': 10})
+    const mod = await runCli(['data', dir, project, '--placement', 'mod'], {env: fleet.env()})
+    assert.equal(mod.code, 2)
+    assert.equal(
+      mod.stderr,
+      'Error: 2 files have no _<number> for --placement mod: "notes.txt", "readme.txt" (use --placement random)\n',
+    )
+    assert.ok([...locate(fleet, dir, project, set).values()].every((w) => w.local && w.hosts.length === 0))
+    const auto = await runCli(['data', dir, project, '--seed', '3'], {env: fleet.env()})
+    assert.equal(auto.code, 0)
+    assert.match(auto.stdout, /^Placement: random, seed 3/m)
+    assertNothingLost(fleet, dir, project, set)
+  })
+
+  it('--dry-run prints the plan and sends nothing', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(6, 1000))
+    const {code, stdout} = await runCli(['data', dir, project, '--dry-run'], {env: fleet.env()})
+    assert.equal(code, 0)
+    assert.match(stdout, /^127\.0\.1\.1\s+2\s+2\.0 KiB$/m)
+    assert.match(stdout, /^127\.0\.1\.3\s+1\s+1000 B$/m)
+    assert.ok([...locate(fleet, dir, project, set).values()].every((w) => w.local && w.hosts.length === 0))
+  })
+
+  it('a host down at the start keeps its files here and lists them; the re-run with it back finishes', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(8))
+    await fleet.stopHost(2)
+    try {
+      const {code, json} = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+      assert.equal(code, 1)
+      assert.equal(json.hosts[1]?.failure?.kind, 'refused')
+      assert.deepEqual(json.undelivered.map((u) => u.file).sort(), ['tweet_2.txt', 'tweet_6.txt'])
+      assert.equal(json.delivered, 6)
+      assertNothingLost(fleet, dir, project, set)
+    } finally {
+      await fleet.startHost(2)
+    }
+
+    const again = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+    assert.equal(again.code, 0)
+    assert.equal(again.json.delivered, 2)
+    assert.deepEqual(locate(fleet, dir, project, set).get('tweet_6.txt'), {local: false, hosts: [2]})
+    assertNothingLost(fleet, dir, project, set)
+  })
+
+  it('a host whose disk fills up fails with disk full; its sources stay, parts are removed, the others finish', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(8, 300 * 1024))
+    await fleet.mountTinyDisk(3, join('director', 'data', project), 256)
+    const {code, json} = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+    assert.equal(code, 1)
+    const failed = json.undelivered.filter((u) => u.host === '127.0.1.3')
+    assert.deepEqual(failed.map((u) => u.file).sort(), ['tweet_3.txt', 'tweet_7.txt'])
+    assert.ok(
+      failed.every((u) => u.failure.kind === 'disk-full'),
+      JSON.stringify(failed),
+    )
+    assert.equal(json.delivered, 6)
+    assertNothingLost(fleet, dir, project, set)
+  })
+
+  it('sshd of a host killed mid-transfer: that host fails, its sources stay; the re-run finishes', async () => {
+    const {dir, project} = fresh()
+    const files = {...tweets(4, 1024), 'big_2.gz': 48 * 1024 * 1024, 'big_6.gz': 48 * 1024 * 1024}
+    const set = writeDataSet(dir, files)
+    const running = runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+    await waitForPart(remoteDataRoot(fleet, 2, project), 20)
+    await fleet.stopHost(2, {killSessions: true})
+    try {
+      const {code, json} = await running
+      assert.equal(code, 1)
+      assert.ok(json.undelivered.some((u) => u.host === '127.0.1.2'))
+      assert.ok(
+        json.undelivered.every((u) => u.host === '127.0.1.2'),
+        JSON.stringify(json.undelivered),
+      )
+      assert.ok(existsSync(join(dir, 'big_2.gz')) || existsSync(join(dir, 'big_6.gz')))
+      assertNothingLost(fleet, dir, project, set, true)
+    } finally {
+      await fleet.startHost(2)
+    }
+
+    const again = await runCli(['data', dir, project], {env: fleet.env()})
+    assert.equal(again.code, 0, again.stdout)
+    assertNothingLost(fleet, dir, project, set)
+  })
+
+  it('director killed with SIGKILL mid-run, then re-run: completes, nothing lost, nothing duplicated', async () => {
+    const {dir, project} = fresh()
+    const files = {...tweets(40, 2048), 'big_1.gz': 40 * 1024 * 1024, 'big_3.gz': 40 * 1024 * 1024}
+    const set = writeDataSet(dir, files)
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), 'data', dir, project], {
+      env: {...process.env, ...fleet.env()},
+      stdio: 'ignore',
+    })
+    const exited = new Promise((resolve) => {
+      child.on('close', resolve)
+    })
+    await waitForPart(remoteDataRoot(fleet, 1, project), 20)
+    child.kill('SIGKILL')
+    await exited
+    assertNothingLost(fleet, dir, project, set, true)
+    const again = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+    assert.equal(again.code, 0)
+    assertNothingLost(fleet, dir, project, set)
+    assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
+  })
+
+  it('hostile names arrive intact, in their sub-folders, and nothing executes', async () => {
+    const {dir, project} = fresh()
+    const names = [
+      'with space_1.txt',
+      "quote'single_2.txt",
+      'quote"double_3.txt',
+      '$(touch pwned)_4.txt',
+      '`touch pwned2`_5.txt',
+      'new\nline_6.txt',
+      '-rf_7.txt',
+      'ünïcødé €_8.txt',
+      'semi;colon_9.txt',
+      'sub dir/$(id)/deep_10.txt',
+      '-x/-y_11.txt',
+    ]
+    const set = writeDataSet(dir, Object.fromEntries(names.map((name) => [name, 64])))
+    const {code, stderr} = await runCli(['data', dir, project], {env: fleet.env()})
+    assert.equal(code, 0, stderr)
+    assertNothingLost(fleet, dir, project, set)
+    assert.deepEqual(locate(fleet, dir, project, set).get('new\nline_6.txt'), {local: false, hosts: [2]})
+    assert.deepEqual(locate(fleet, dir, project, set).get('sub dir/$(id)/deep_10.txt'), {local: false, hosts: [2]})
+    for (const host of fleet.hosts) {
+      for (const marker of ['pwned', 'pwned2']) {
+        assert.ok(
+          !existsSync(join(host.home, marker)) && !existsSync(join(remoteDataRoot(fleet, host.index, project), marker)),
+        )
+      }
+    }
+  })
+
+  it('--keep keeps the sources, and a re-run sends nothing again', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(4))
+    assert.equal((await runCli(['data', dir, project, '--keep'], {env: fleet.env()})).code, 0)
+    const where = locate(fleet, dir, project, set)
+    assert.ok([...where.values()].every((w) => w.local && w.hosts.length === 1))
+    const again = await runCliJson<DataReport>(['data', dir, project, '--keep'], {env: fleet.env()})
+    assert.equal(again.code, 0)
+    assert.equal(again.json.alreadyDelivered, 4)
+    assert.equal(again.json.delivered, 0)
+  })
+
+  it('--limit sends only the selected hosts their share and moves nothing elsewhere', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(8))
+    const {code, json} = await runCliJson<DataReport>(['data', dir, project, '--limit', '127.0.1.1'], {
+      env: fleet.env(),
+    })
+    assert.equal(code, 0)
+    assert.equal(json.delivered, 2)
+    assert.equal(json.notSelected, 6)
+    const where = locate(fleet, dir, project, set)
+    assert.deepEqual(where.get('tweet_2.txt'), {local: true, hosts: []})
+    assert.deepEqual(where.get('tweet_5.txt'), {local: false, hosts: [1]})
+  })
+
+  it('clear errors for a missing folder and a folder without data files, exit 2', async () => {
+    const missing = await runCli(['data', join(work, 'nope'), 'x'], {env: fleet.env()})
+    assert.deepEqual([missing.code, missing.stderr], [2, `Error: data folder ${join(work, 'nope')} does not exist\n`])
+    const {dir} = fresh()
+    writeDataSet(dir, {'notes.md': 10})
+    const empty = await runCli(['data', dir, 'x'], {env: fleet.env()})
+    assert.equal(empty.code, 2)
+    assert.equal(
+      empty.stderr,
+      `Error: no data files ending in .txt, .zip, .gz in ${dir} (choose others with --ext txt,json or take every file with --all)\n`,
+    )
+  })
+})

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict'
+import {appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {BATCH_FILES, splitBatches} from '../../../src/core/data/deliver-to-host.js'
+import {appendManifest, readManifest} from '../../../src/core/data/manifest.js'
+import {parseExtensions, scanDataDir} from '../../../src/core/data/scan-data-dir.js'
+import {UsageError} from '../../../src/core/errors.js'
+
+describe('manifest', () => {
+  let dir: string
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'director-manifest-'))
+  })
+
+  after(() => rmSync(dir, {recursive: true, force: true}))
+
+  it('keeps the latest record per file and ignores a torn last line', () => {
+    const path = join(dir, 'sub', 'manifest.jsonl')
+    const time = '2026-01-01T00:00:00Z'
+    appendManifest(path, [
+      {event: 'assign', file: 'a.txt', host: 'h1', size: 1, time},
+      {event: 'assign', file: 'b.txt', host: 'h2', size: 2, time},
+    ])
+    appendManifest(path, [{event: 'done', file: 'a.txt', host: 'h1', size: 1, md5: 'x', remote: '/r/a.txt', time}])
+    appendFileSync(path, '{"event":"done","file":"b.t')
+    const state = readManifest(path)
+    assert.equal(state.get('a.txt')?.event, 'done')
+    assert.equal(state.get('b.txt')?.event, 'assign')
+    assert.equal(state.size, 2)
+  })
+
+  it('reads a missing manifest as empty', () => assert.equal(readManifest(join(dir, 'none.jsonl')).size, 0))
+})
+
+describe('scanDataDir', () => {
+  let dir: string
+  const socketServer = createServer()
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'director-scan-'))
+    mkdirSync(join(dir, 'b', 'c'), {recursive: true})
+    mkdirSync(join(dir, '.director', 'p'), {recursive: true})
+    for (const file of ['a_1.txt', 'b/c/d_2.gz', 'b/e_3.zip', 'notes.md', 'B.TXT', '.director/p/manifest.jsonl']) {
+      writeFileSync(join(dir, file), file)
+    }
+
+    symlinkSync('/etc/passwd', join(dir, 'link.txt'))
+    await new Promise<void>((resolve) => {
+      socketServer.listen(join(dir, 'sock.txt'), resolve)
+    })
+  })
+
+  after(() => {
+    socketServer.close()
+    rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('takes .txt .zip .gz by default, sorted, reports symlinks and sockets, skips its own state', async () => {
+    const scan = await scanDataDir(dir, {extensions: ['txt', 'zip', 'gz']})
+    assert.deepEqual(
+      scan.files.map((file) => file.rel),
+      ['B.TXT', 'a_1.txt', 'b/c/d_2.gz', 'b/e_3.zip'],
+    )
+    assert.deepEqual(scan.skipped.map((s) => [s.rel, s.reason]).sort(), [
+      ['link.txt', 'symlink'],
+      ['sock.txt', 'socket'],
+    ])
+  })
+
+  it('takes every regular file with --all', async () => {
+    const scan = await scanDataDir(dir, {extensions: undefined})
+    assert.ok(scan.files.some((file) => file.rel === 'notes.md'))
+    assert.ok(!scan.files.some((file) => file.rel.startsWith('.director')))
+  })
+
+  it('says what to do for a missing folder, a file, and a folder without data', async () => {
+    await assert.rejects(scanDataDir(join(dir, 'nope'), {extensions: ['txt']}), /data folder .*nope does not exist/)
+    await assert.rejects(scanDataDir(join(dir, 'a_1.txt'), {extensions: ['txt']}), /is not a folder/)
+    await assert.rejects(
+      scanDataDir(join(dir, 'b'), {extensions: ['csv']}),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        /no data files ending in \.csv in .*\(choose others with --ext/.test(error.message),
+    )
+  })
+
+  it('parses --ext lists', () => {
+    assert.deepEqual(parseExtensions('txt, .json,gz'), ['txt', 'json', 'gz'])
+    assert.throws(() => parseExtensions(' , '), UsageError)
+  })
+})
+
+describe('splitBatches', () => {
+  it('cuts by count and by bytes, keeping order', () => {
+    const files = Array.from({length: BATCH_FILES + 3}, (_, i) => ({rel: `f${i}`, abs: `/f${i}`, size: 10}))
+    const batches = splitBatches(files)
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [BATCH_FILES, 3],
+    )
+    const big = [40, 40, 10].map((mib, i) => ({rel: `b${i}`, abs: `/b${i}`, size: mib * 1024 * 1024}))
+    assert.deepEqual(
+      splitBatches(big).map((b) => b.map((f) => f.rel)),
+      [['b0'], ['b1', 'b2']],
+    )
+  })
+})
