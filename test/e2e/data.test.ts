@@ -59,7 +59,7 @@ describe('director data against a real sshd fleet', () => {
     const hostOf = (n: number) => where.get(`tweet_${n}.txt`)?.hosts
     assert.deepEqual([hostOf(1), hostOf(5), hostOf(9), hostOf(2), hostOf(4), hostOf(8)], [[1], [1], [1], [2], [4], [4]])
     assert.ok([...where.values()].every((w) => !w.local))
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
     const manifest = readFileSync(join(dir, '.director', project, 'manifest.jsonl'), 'utf8')
     assert.equal(manifest.split('\n').filter((line) => line.includes('"event":"done"')).length, 9)
     const onHost = readFileSync(join(remoteDataRoot(fleet, 1, project), '.director-manifest.jsonl'), 'utf8')
@@ -78,7 +78,7 @@ describe('director data against a real sshd fleet', () => {
       )
       assert.equal(code, 0)
       assert.deepEqual(json.placement, {mode: 'random', seed})
-      assertNothingLost(fleet, dir, project, set)
+      assertNothingLost(fleet, {dir, project, set})
       placements.push([...locate(fleet, dir, project, set)].map(([rel, w]) => [rel, w.hosts]))
     }
 
@@ -99,7 +99,7 @@ describe('director data against a real sshd fleet', () => {
     const auto = await runCli(['data', dir, project, '--seed', '3'], {env: fleet.env()})
     assert.equal(auto.code, 0)
     assert.match(auto.stdout, /^Placement: random, seed 3/m)
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
   })
 
   it('--dry-run prints the plan and sends nothing', async () => {
@@ -122,7 +122,7 @@ describe('director data against a real sshd fleet', () => {
       assert.equal(json.hosts[1]?.failure?.kind, 'refused')
       assert.deepEqual(json.undelivered.map((u) => u.file).sort(), ['tweet_2.txt', 'tweet_6.txt'])
       assert.equal(json.delivered, 6)
-      assertNothingLost(fleet, dir, project, set)
+      assertNothingLost(fleet, {dir, project, set})
     } finally {
       await fleet.startHost(2)
     }
@@ -131,7 +131,7 @@ describe('director data against a real sshd fleet', () => {
     assert.equal(again.code, 0)
     assert.equal(again.json.delivered, 2)
     assert.deepEqual(locate(fleet, dir, project, set).get('tweet_6.txt'), {local: false, hosts: [2]})
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
   })
 
   it('a host whose disk fills up fails with disk full; its sources stay, parts are removed, the others finish', async () => {
@@ -147,7 +147,7 @@ describe('director data against a real sshd fleet', () => {
       JSON.stringify(failed),
     )
     assert.equal(json.delivered, 6)
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
   })
 
   it('sshd of a host killed mid-transfer: that host fails, its sources stay; the re-run finishes', async () => {
@@ -166,14 +166,14 @@ describe('director data against a real sshd fleet', () => {
         JSON.stringify(json.undelivered),
       )
       assert.ok(existsSync(join(dir, 'big_2.gz')) || existsSync(join(dir, 'big_6.gz')))
-      assertNothingLost(fleet, dir, project, set, true)
+      assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
     } finally {
       await fleet.startHost(2)
     }
 
     const again = await runCli(['data', dir, project], {env: fleet.env()})
     assert.equal(again.code, 0, again.stdout)
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
   })
 
   it('director killed with SIGKILL mid-run, then re-run: completes, nothing lost, nothing duplicated', async () => {
@@ -190,10 +190,10 @@ describe('director data against a real sshd fleet', () => {
     await waitForPart(remoteDataRoot(fleet, 1, project), 20)
     child.kill('SIGKILL')
     await exited
-    assertNothingLost(fleet, dir, project, set, true)
+    assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
     const again = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
     assert.equal(again.code, 0)
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
     assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
   })
 
@@ -215,7 +215,7 @@ describe('director data against a real sshd fleet', () => {
     const set = writeDataSet(dir, Object.fromEntries(names.map((name) => [name, 64])))
     const {code, stderr} = await runCli(['data', dir, project], {env: fleet.env()})
     assert.equal(code, 0, stderr)
-    assertNothingLost(fleet, dir, project, set)
+    assertNothingLost(fleet, {dir, project, set})
     assert.deepEqual(locate(fleet, dir, project, set).get('new\nline_6.txt'), {local: false, hosts: [2]})
     assert.deepEqual(locate(fleet, dir, project, set).get('sub dir/$(id)/deep_10.txt'), {local: false, hosts: [2]})
     for (const host of fleet.hosts) {

@@ -63,10 +63,8 @@ export function locate(
  */
 export function assertNothingLost(
   fleet: Fleet,
-  dir: string,
-  project: string,
-  set: DataSet,
-  partsAllowed = false,
+  {dir, project, set}: {dir: string; project: string; set: DataSet},
+  {partsAllowed = false} = {},
 ): void {
   for (const [rel, where] of locate(fleet, dir, project, set)) {
     assert.ok(where.hosts.length <= 1, `${JSON.stringify(rel)} is on hosts ${where.hosts.join(', ')}`)
