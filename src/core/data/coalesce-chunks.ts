@@ -1,4 +1,8 @@
-import {Transform, type TransformCallback} from 'node:stream'
+import type {ClientChannel} from 'ssh2'
+
+import {Transform, type TransformCallback, Writable} from 'node:stream'
+
+import type {SshSession} from '../ssh/session.js'
 
 /**
  * Gathers small writes into chunks of about `size` bytes. A tar stream is many 512-byte headers
@@ -30,5 +34,46 @@ export class CoalesceChunks extends Transform {
     this.push(this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes))
     this.pending = []
     this.pendingBytes = 0
+  }
+}
+
+/** The end of a send pipeline: writes each chunk into the SSH channel with the socket corked. */
+export class CorkedChannelWriter extends Writable {
+  constructor(
+    private readonly session: SshSession,
+    private readonly channel: ClientChannel,
+  ) {
+    super()
+  }
+
+  override _write(chunk: Buffer, _encoding: string, done: (error?: Error | null) => void): void {
+    if (this.channel.destroyed || !this.channel.writable) {
+      done(new Error('the SSH channel closed'))
+      return
+    }
+
+    if (this.session.writeCorked(this.channel, chunk)) {
+      done()
+      return
+    }
+
+    // Wait for room, unless the channel dies first (a lost host never drains).
+    const onDrain = (): void => {
+      this.channel.off('close', onClose)
+      done()
+    }
+
+    const onClose = (): void => {
+      this.channel.off('drain', onDrain)
+      done(new Error('the SSH channel closed'))
+    }
+
+    this.channel.once('drain', onDrain)
+    this.channel.once('close', onClose)
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.channel.end()
+    done()
   }
 }

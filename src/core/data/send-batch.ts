@@ -7,7 +7,7 @@ import type {DataFile} from './scan-data-dir.js'
 import {failure, type Failure, HostFailure} from '../host-result.js'
 import {exitOf, type ExitStatus, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
-import {CoalesceChunks} from './coalesce-chunks.js'
+import {CoalesceChunks, CorkedChannelWriter} from './coalesce-chunks.js'
 import {type FileSource, openSource, packSource} from './file-source.js'
 import {listName, parseMd5sumZ, receiveBatchScript} from './remote-commands.js'
 
@@ -57,7 +57,7 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
     const sources = new ReadAhead(items, READ_AHEAD)
     try {
       // Settles with the stream's error instead of rejecting: it is awaited only after packing.
-      const streamed = pipeline(pack, new CoalesceChunks(), channel).then(
+      const streamed = pipeline(pack, new CoalesceChunks(), new CorkedChannelWriter(session, channel)).then(
         () => undefined,
         (error: unknown) => error,
       )

@@ -147,7 +147,9 @@ async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSi
         stage = 'auth'
         negotiated = {kex: info.kex, serverHostKey: info.serverHostKey, cipher: info.cs.cipher}
       })
-      client.once('ready', () => finish(new SshSession(client, host, performance.now() - started, negotiated)))
+      client.once('ready', () =>
+        finish(new SshSession({client, socket, host, loginMs: performance.now() - started, negotiated})),
+      )
       client.connect({
         sock: socket,
         username: host.user,

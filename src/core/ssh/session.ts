@@ -1,3 +1,4 @@
+import type {Socket} from 'node:net'
 import type {Client, ClientChannel, SFTPWrapper} from 'ssh2'
 
 import pLimit, {type LimitFunction} from 'p-limit'
@@ -41,17 +42,23 @@ export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined
   private lost: Error | undefined
 
-  constructor(
-    private readonly client: Client,
-    readonly host: Host,
-    /** Milliseconds from TCP connect to a logged-in session. */
-    readonly loginMs: number,
-    readonly negotiated: Negotiated,
-  ) {
-    client.on('error', (error) => {
+  private readonly client: Client
+  private readonly socket: Socket
+  readonly host: Host
+  /** Milliseconds from TCP connect to a logged-in session. */
+  readonly loginMs: number
+  readonly negotiated: Negotiated
+
+  constructor(connection: {client: Client; socket: Socket; host: Host; loginMs: number; negotiated: Negotiated}) {
+    this.client = connection.client
+    this.socket = connection.socket
+    this.host = connection.host
+    this.loginMs = connection.loginMs
+    this.negotiated = connection.negotiated
+    this.client.on('error', (error) => {
       this.lost ??= error
     })
-    client.on('close', () => {
+    this.client.on('close', () => {
       this.lost ??= new Error('connection closed')
     })
   }
@@ -101,6 +108,19 @@ export class SshSession {
       })
     })
     return this.sftpChannel
+  }
+
+  /**
+   * Writes a large chunk into a channel with the socket corked: ssh2 sends it as many 32 KiB
+   * packets, one write(2) each; corked, they leave in one writev(2) at the end of the tick.
+   */
+  writeCorked(channel: ClientChannel, chunk: Buffer): boolean {
+    this.socket.cork()
+    try {
+      return channel.write(chunk)
+    } finally {
+      process.nextTick(() => this.socket.uncork())
+    }
   }
 
   close(): void {

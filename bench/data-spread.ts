@@ -1,0 +1,93 @@
+/**
+ * `director data` throughput: 2,000 files of 4 KiB (tweet_<n>.txt) and 4 files of 64 MiB spread
+ * over 8 fleet hosts with md5 verification on the hosts, beside a baseline that only copies:
+ * `tar cf - <that host's files> | ssh <host> 'tar xf - -C ...'` for every host in parallel.
+ */
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+
+import {type Fleet, startFleet} from '../fixtures/fleet/fleet.js'
+import {fileNumber, modHostIndex} from '../src/core/data/plan-placement.js'
+
+const bin = join(fileURLToPath(new URL('../../', import.meta.url)), 'bin', 'run.js')
+const HOSTS = 8
+const SMALL = 2000
+const BIG = 4
+const BIG_BYTES = 64 * 1024 * 1024
+
+function writeData(dir: string): {files: string[]; bytes: number} {
+  mkdirSync(dir, {recursive: true})
+  const files: string[] = []
+  const small = Buffer.alloc(4096, 7)
+  for (let n = 1; n <= SMALL; n++) {
+    small.writeUInt32LE(n, 0)
+    writeFileSync(join(dir, `tweet_${n}.txt`), small)
+    files.push(`tweet_${n}.txt`)
+  }
+
+  const big = Buffer.alloc(BIG_BYTES, 3)
+  for (let n = 1; n <= BIG; n++) {
+    big.writeUInt32LE(n, 0)
+    writeFileSync(join(dir, `big_${n}.gz`), big)
+    files.push(`big_${n}.gz`)
+  }
+
+  return {files, bytes: SMALL * 4096 + BIG * BIG_BYTES}
+}
+
+/** The baseline: one `tar | ssh tar` pipeline per host, all at once, same placement as director's. */
+async function baseline(fleet: Fleet, dir: string, files: string[]): Promise<number> {
+  const shares = fleet.hosts.map(() => [] as string[])
+  for (const file of files) shares[modHostIndex(fileNumber(file) ?? 1, fleet.hosts.length)]?.push(file)
+  const started = performance.now()
+  await Promise.all(
+    fleet.hosts.map(async (host, i) => {
+      const list = join(dir, `.list-${i}`)
+      writeFileSync(list, (shares[i] ?? []).join('\n'))
+      const script = `tar cf - -C '${dir}' -T '${list}' | ssh -F '${fleet.sshConfig}' ${host.address} 'mkdir -p baseline && tar xf - -C baseline'`
+      const child = spawn('sh', ['-c', script], {stdio: 'inherit'})
+      const code = await new Promise((resolve) => {
+        child.on('close', resolve)
+      })
+      if (code !== 0) throw new Error(`bench: baseline to ${host.address} exited ${code}`)
+    }),
+  )
+  return performance.now() - started
+}
+
+export async function benchDataSpread(): Promise<string[]> {
+  const fleet = await startFleet({hosts: HOSTS})
+  const work = mkdtempSync(join(tmpdir(), 'director-bench-data-'))
+  try {
+    const {files, bytes} = writeData(join(work, 'base'))
+    const baseMs = await baseline(fleet, join(work, 'base'), files)
+    writeData(join(work, 'data'))
+    const started = performance.now()
+    const run = spawnSync(process.execPath, [bin, 'data', join(work, 'data'), 'bench', '--json'], {
+      env: {...process.env, ...fleet.env()},
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    const ms = performance.now() - started
+    if (run.status !== 0) throw new Error(`bench: director data exited ${run.status}: ${run.stderr}`)
+    const report = JSON.parse(run.stdout) as {delivered: number}
+    const rate = (count: number, wallMs: number) => (count / (wallMs / 1000)).toFixed(0)
+    const mbs = (wallMs: number) => (bytes / 1e6 / (wallMs / 1000)).toFixed(1)
+    return [
+      `data: ${SMALL} x 4 KiB + ${BIG} x 64 MiB over ${HOSTS} hosts (${(bytes / 1e6).toFixed(0)} MB)`,
+      `data: director data (md5 verified on the hosts) ${(ms / 1000).toFixed(2)} s, ${rate(report.delivered, ms)} files/s, ${mbs(ms)} MB/s`,
+      `data: baseline tar | ssh tar, no verification  ${(baseMs / 1000).toFixed(2)} s, ${rate(files.length, baseMs)} files/s, ${mbs(baseMs)} MB/s`,
+      `data: director / baseline = ${(ms / baseMs).toFixed(2)} (<= 1.0 is the target)`,
+    ]
+  } finally {
+    await fleet.down()
+    rmSync(work, {recursive: true, force: true})
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const line of await benchDataSpread()) console.log(line)
+}
