@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict'
+// Proves the properties of the test fleet (fixtures/fleet) with the real OpenSSH clients: separate
+// homes, stop/start of one host, killed sessions, the fault hosts, parallel fleets and a clean down().
+import {spawn} from 'node:child_process'
+import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {connect, createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {fileURLToPath} from 'node:url'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+
+interface RunResult {
+  code: null | number
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+/** Runs a command to its end, killed after `timeoutMs` so no test can hang. */
+async function run(
+  command: string,
+  args: string[],
+  timeoutMs = 15_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.once('error', reject)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stderr, stdout, ms: Date.now() - started})
+    })
+  })
+}
+
+async function ssh(fleet: Fleet, address: string, command: string, timeoutMs?: number): Promise<RunResult> {
+  return run('ssh', ['-F', fleet.sshConfig, address, command], timeoutMs)
+}
+
+/** Alive means signalable and not a zombie: daemonized processes wait for PID 1 to reap them. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+}
+
+type ConnectOutcome = {code: string; kind: 'error'} | {kind: 'accepted'; received: number}
+
+/** Connects, then reports after `listenMs` how many bytes arrived, or the connect error. */
+async function probeTcp(address: string, port: number, listenMs: number): Promise<ConnectOutcome> {
+  return new Promise((resolve) => {
+    let received = 0
+    const socket = connect({host: address, port}, () => {
+      setTimeout(() => {
+        socket.destroy()
+        resolve({kind: 'accepted', received})
+      }, listenMs)
+    })
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length
+    })
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve({code: error.code ?? error.message, kind: 'error'}))
+  })
+}
+
+describe('a fleet of 4 hosts with fault hosts', () => {
+  let current: Fleet | undefined
+  const fleet = (): Fleet => {
+    assert.ok(current, 'the fleet did not start')
+    return current
+  }
+
+  before(async () => {
+    current = await startFleet({faults: true, hosts: 4})
+  })
+
+  after(async () => {
+    await current?.down()
+  })
+
+  test('writes the client files director reads', () => {
+    const f = fleet()
+    assert.deepEqual(f.env(), {DIRECTOR_CLIENTS: f.clientsConf, DIRECTOR_SSH_CONFIG: f.sshConfig})
+    assert.equal(statSync(f.identity).mode.toString(8).slice(-3), '600')
+    const clients = readFileSync(f.clientsConf, 'utf8').split('\n')
+    assert.match(clients[0] ?? '', /^# /)
+    assert.deepEqual(clients.slice(1, -1), ['127.0.1.1', '127.0.1.2', '127.0.1.3', '127.0.1.4'])
+    const known = readFileSync(f.knownHosts, 'utf8')
+    for (const host of f.hosts) {
+      const key = readFileSync(`${host.hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
+      assert.ok(known.includes(`[${host.address}]:${f.port} ${key}\n`), `known_hosts line for ${host.address}`)
+    }
+
+    const config = readFileSync(f.sshConfig, 'utf8')
+    for (const line of ['Host 127.0.1.* 127.0.2.*', `Port ${f.port}`, `IdentityFile ${f.identity}`, 'BatchMode yes'])
+      assert.ok(config.includes(line), line)
+    const state = JSON.parse(readFileSync(join(f.dir, 'fleet.json'), 'utf8')) as {port: number}
+    assert.equal(state.port, f.port)
+    const mixed = f.writeClientsConf(['127.0.1.1', '127.0.2.1'], 'mixed.conf')
+    assert.equal(mixed, join(f.dir, 'mixed.conf'))
+    assert.deepEqual(readFileSync(mixed, 'utf8').split('\n').slice(1), ['127.0.1.1', '127.0.2.1', ''])
+  })
+
+  test('each host answers over real ssh with its own HOME', async () => {
+    const f = fleet()
+    const results = await Promise.all(f.hosts.map((host) => ssh(f, host.address, 'echo $HOME; pwd; hostname')))
+    for (const [i, result] of results.entries()) {
+      const host = f.hosts[i]
+      assert.equal(result.code, 0, result.stderr)
+      const [home, cwd, hostname] = result.stdout.trim().split('\n')
+      assert.equal(home, host?.home)
+      assert.equal(cwd, host?.home)
+      assert.ok(hostname)
+    }
+
+    assert.equal(new Set(results.map((result) => result.stdout.split('\n')[0])).size, 4)
+  })
+
+  test('a file written on host 1 over ssh and over sftp lands in host 1 home only', async () => {
+    const f = fleet()
+    const written = await ssh(f, '127.0.1.1', 'echo hi > x; echo tilde > ~/y')
+    assert.equal(written.code, 0, written.stderr)
+    const local = join(f.dir, 'local-upload.txt')
+    writeFileSync(local, 'over sftp\n')
+    const batch = join(f.dir, 'sftp-batch')
+    writeFileSync(batch, `put ${local} up.txt\nmkdir d\nput ${local} d/z\n`)
+    const sftp = await run('sftp', ['-F', f.sshConfig, '-b', batch, '127.0.1.1'])
+    assert.equal(sftp.code, 0, sftp.stderr)
+    const [first, ...others] = f.hosts
+    assert.ok(first)
+    assert.equal(readFileSync(join(first.home, 'x'), 'utf8'), 'hi\n')
+    assert.equal(readFileSync(join(first.home, 'y'), 'utf8'), 'tilde\n')
+    assert.equal(readFileSync(join(first.home, 'up.txt'), 'utf8'), 'over sftp\n')
+    assert.equal(readFileSync(join(first.home, 'd', 'z'), 'utf8'), 'over sftp\n')
+    for (const host of others)
+      for (const name of ['x', 'y', 'up.txt', 'd']) assert.ok(!existsSync(join(host.home, name)))
+  })
+
+  test('stopHost refuses new connections, keeps open sessions, and startHost brings the host back', async () => {
+    const f = fleet()
+    const session = ssh(f, '127.0.1.2', 'sleep 1; echo survived')
+    await new Promise((resolve) => {
+      setTimeout(resolve, 500)
+    })
+    await f.stopHost(2)
+    assert.equal(f.isHostUp(2), false)
+    assert.deepEqual(await probeTcp('127.0.1.2', f.port, 0), {code: 'ECONNREFUSED', kind: 'error'})
+    const down = await ssh(f, '127.0.1.2', 'true')
+    assert.equal(down.code, 255)
+    assert.match(down.stderr, /Connection refused/)
+    assert.equal((await session).stdout, 'survived\n')
+    await f.startHost(2)
+    const again = await ssh(f, '127.0.1.2', 'echo back')
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(again.stdout, 'back\n')
+  })
+
+  test('stopHost with killSessions ends an ssh session in progress', async () => {
+    const f = fleet()
+    const child = spawn('ssh', ['-F', f.sshConfig, '127.0.1.3', 'echo $$; exec sleep 30'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const exited = new Promise<null | number>((resolve) => {
+      child.once('close', resolve)
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    try {
+      const remotePid = await new Promise<number>((resolve, reject) => {
+        child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())))
+        child.once('close', () => reject(new Error('ssh ended before the session started')))
+      })
+      assert.ok(isAlive(remotePid))
+      const started = Date.now()
+      await f.stopHost(3, {killSessions: true})
+      assert.equal(await exited, 255)
+      assert.ok(Date.now() - started < 5000, 'the ssh client saw its session end within 5 s')
+      assert.equal(isAlive(remotePid), false, 'the remote sleep was killed')
+    } finally {
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      await f.startHost(3)
+    }
+
+    assert.equal((await ssh(f, '127.0.1.3', 'true')).code, 0)
+  })
+
+  test('refused: nothing listens', async () => {
+    const {refused} = fleet().faults ?? assert.fail('no faults')
+    assert.deepEqual(await probeTcp(refused.address, refused.port, 0), {code: 'ECONNREFUSED', kind: 'error'})
+  })
+
+  test('silent: accepts TCP and sends nothing for 1 s', async () => {
+    const {silent} = fleet().faults ?? assert.fail('no faults')
+    assert.deepEqual(await probeTcp(silent.address, silent.port, 1000), {kind: 'accepted', received: 0})
+  })
+
+  test('changedKey: ssh refuses a host whose key changed', async () => {
+    const f = fleet()
+    const {changedKey} = f.faults ?? assert.fail('no faults')
+    const result = await ssh(f, changedKey.address, 'true')
+    assert.equal(result.code, 255)
+    assert.match(result.stderr, /REMOTE HOST IDENTIFICATION HAS CHANGED/)
+  })
+
+  test('rejectedKey: the host does not accept the fleet key', async () => {
+    const f = fleet()
+    const {rejectedKey} = f.faults ?? assert.fail('no faults')
+    const result = await ssh(f, rejectedKey.address, 'true')
+    assert.equal(result.code, 255)
+    assert.match(result.stderr, /Permission denied \(publickey\)/)
+  })
+
+  test('mountTinyDisk makes a disk that fills up', async () => {
+    const f = fleet()
+    const mounted = await f.mountTinyDisk(4, 'small', 64)
+    assert.equal(mounted, join(f.hosts[3]?.home ?? '', 'small'))
+    const result = await ssh(f, '127.0.1.4', 'head -c 200000 /dev/zero > small/big')
+    assert.notEqual(result.code, 0)
+    assert.match(result.stderr, /No space left on device/)
+  })
+})
+
+describe('fleet lifecycle', () => {
+  test('the CLI starts a fleet that outlives it, refuses a second one, and stops it', async () => {
+    const cli = fileURLToPath(new URL('../../fixtures/fleet/cli.js', import.meta.url))
+    const dir = join(tmpdir(), `director-fleet-cli-${process.pid}`)
+    const fleetCli = async (...args: string[]): Promise<RunResult> =>
+      run(process.execPath, [cli, ...args], 30_000, {...process.env, DIRECTOR_FLEET_DIR: dir})
+    try {
+      const up = await fleetCli('up', '2')
+      assert.equal(up.code, 0, up.stderr)
+      assert.match(up.stdout, new RegExp(`^export DIRECTOR_CLIENTS=${dir}/clients.conf$`, 'm'))
+      assert.match(up.stdout, new RegExp(`^export DIRECTOR_SSH_CONFIG=${dir}/ssh_config$`, 'm'))
+      const status = await fleetCli('status')
+      assert.equal(status.code, 0)
+      assert.match(status.stdout, /^127\.0\.1\.2\tup$/m)
+      const result = await run('ssh', ['-F', join(dir, 'ssh_config'), '127.0.1.2', 'echo $HOME'])
+      assert.equal(result.stdout, `${dir}/hosts/2/home\n`)
+      const again = await fleetCli('up', '2')
+      assert.equal(again.code, 2)
+      assert.match(again.stderr, /already up/)
+      const down = await fleetCli('down')
+      assert.equal(down.code, 0, down.stderr)
+      assert.equal(existsSync(dir), false)
+    } finally {
+      await fleetCli('down')
+    }
+  })
+
+  test('two fleets started at once get different ports, both work, and down() leaves nothing', async () => {
+    const fleets = await Promise.allSettled([startFleet({hosts: 2}), startFleet({hosts: 2})])
+    const started = fleets.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+    try {
+      for (const result of fleets) if (result.status === 'rejected') throw result.reason
+      const [a, b] = started
+      assert.ok(a && b)
+      assert.notEqual(a.port, b.port)
+      for (const f of started) {
+        const result = await ssh(f, '127.0.1.2', 'echo $HOME')
+        assert.equal(result.code, 0, result.stderr)
+        assert.equal(result.stdout.trim(), f.hosts[1]?.home)
+      }
+
+      for (const f of started) {
+        const pids = f.recordedPids()
+        assert.equal(pids.length, 2)
+        await f.down()
+        await f.down()
+        for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} still alive`)
+        assert.equal(existsSync(f.dir), false)
+      }
+    } finally {
+      await Promise.all(started.map((f) => f.down()))
+    }
+  })
+
+  test('down() also stops the fault processes and unmounts tiny disks', async () => {
+    const f = await startFleet({faults: true, hosts: 1})
+    try {
+      await f.mountTinyDisk(1, 'a/b', 16)
+      const pids = f.recordedPids()
+      assert.equal(pids.length, 4)
+      await f.down()
+      for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} still alive`)
+      assert.equal(existsSync(f.dir), false)
+      assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(f.dir))
+    } finally {
+      await f.down()
+    }
+  })
+
+  test('a taken port fails start-up with a one-line message and leaves nothing behind', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => {
+      server.listen({host: '127.0.1.1', port: 0}, resolve)
+    })
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    const dir = join(tmpdir(), `director-fleet-taken-${process.pid}`)
+    try {
+      await assert.rejects(startFleet({dir, hosts: 1, port}), (error: Error) => {
+        assert.match(error.message, new RegExp(`port ${port} is taken`))
+        assert.equal(error.message.includes('\n'), false)
+        return true
+      })
+      assert.equal(existsSync(dir), false)
+      await assert.rejects(startFleet({hosts: 65}), /hosts must be an integer from 1 to 64/)
+    } finally {
+      server.close()
+    }
+  })
+})
