@@ -41,7 +41,7 @@ export function renderRunSummary(report: RunOnFleetReport, color: ChalkInstance)
     formatDuration(run.timings.totalMs),
     formatBytes(run.stdoutBytes + run.stderrBytes),
     run.files === 0 ? '' : `${run.files} files, ${formatBytes(run.filesBytes)}`,
-    run.failure ? color.dim(run.failure.message) : '',
+    run.failure && run.state !== 'interrupted' ? color.dim(run.failure.message) : '',
   ])
   lines.push(...formatTable([['HOST', 'STATE', 'EXIT', 'TIME', 'OUTPUT', 'FILES', ''], ...rows]))
   const {counts} = report
@@ -66,6 +66,10 @@ function stateText(run: HostRun, color: ChalkInstance): string {
 
     case 'failed': {
       return color.red(run.failure && run.exitCode === null ? failureWords(run.failure.kind) : 'failed')
+    }
+
+    case 'interrupted': {
+      return color.yellow('interrupted')
     }
 
     default: {
