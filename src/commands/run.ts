@@ -1,14 +1,13 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import type {RunOnFleetReport} from '../core/run/run-on-fleet.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {connectionFlags} from '../cli/flags.js'
+import {connectionFlags, runFlags} from '../cli/flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderGathered} from '../cli/render/gather.js'
 import {makeLiveView} from '../cli/render/run-live-view.js'
 import {renderRunSummary} from '../cli/render/run.js'
-import {RERUN_STATES} from '../core/run/run-report.js'
 
 export default class Run extends DirectorCommand<typeof Run> {
   static override args = {
@@ -19,32 +18,14 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
   static override examples = [
     '<%= config.bin %> run ./collect.sh --limit "node[01-08]"',
     "<%= config.bin %> run ./job.sh 'a b' '$HOME' --timeout 600 --project nightly",
+    '<%= config.bin %> run --stream ./job.sh -- -n 3   # after --, every word goes to the script',
     "<%= config.bin %> run -c 'uptime' --gather",
     '<%= config.bin %> run -c "dmesg | tail -3" --stream',
     '<%= config.bin %> run --rerun failed --project nightly',
   ]
   static override flags = {
     ...connectionFlags,
-    command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script (no upload)'}),
-    project: Flags.string({
-      default: 'default',
-      description: 'groups runs: remote folders bin/<project>, run/<project>',
-    }),
-    out: Flags.string({default: 'output', description: 'local base folder of run outputs', helpValue: 'DIR'}),
-    'remote-root': Flags.string({
-      default: '~/director',
-      description: 'remote folder of bin/ and run/',
-      helpValue: 'DIR',
-    }),
-    stream: Flags.boolean({
-      description: 'print lines as they arrive, "host: " prefixed ("host!: " for stderr)',
-      exclusive: ['gather'],
-    }),
-    gather: Flags.boolean({char: 'b', description: 'at the end, fold hosts with identical output into one block'}),
-    rerun: Flags.option({
-      description: "repeat the project's last run on the hosts that ended this way",
-      options: RERUN_STATES,
-    })(),
+    ...runFlags,
   }
   static override strict = false
 
@@ -56,7 +37,6 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
     const mode = quiet ? 'quiet' : this.flags.stream ? 'stream' : 'progress'
     const view = makeLiveView({
       mode,
-      total: inventory.hosts.length,
       color,
       stdout: process.stdout,
       stderr: process.stderr,

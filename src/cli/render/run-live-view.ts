@@ -9,7 +9,6 @@ export type LiveMode = 'progress' | 'quiet' | 'stream'
 
 export interface LiveViewOptions {
   mode: LiveMode
-  total: number
   color: ChalkInstance
   stdout: NodeJS.WriteStream
   stderr: NodeJS.WriteStream
@@ -52,7 +51,8 @@ function streamView({color, stderr, stdout}: LiveViewOptions): LiveView {
   }
 }
 
-function progressView({color, stderr, total}: LiveViewOptions): LiveView {
+function progressView({color, stderr}: LiveViewOptions): LiveView {
+  let total = 0
   let running = 0
   let done = 0
   let failed = 0
@@ -67,6 +67,9 @@ function progressView({color, stderr, total}: LiveViewOptions): LiveView {
 
   return {
     events: {
+      onRunStart(hosts) {
+        total = hosts.length
+      },
       onHostStart() {
         running++
         draw(false)

@@ -73,6 +73,7 @@ export async function runOnFleet(hosts: Host[], request: RunRequest, options: Ru
   // A rerun with nothing to do writes nothing: the earlier run stays the latest.
   if (hosts.length === 0) return report([])
   await mkdir(folder, {recursive: true})
+  options.events?.onRunStart?.(hosts.map((host) => host.name))
   const plan = {
     what,
     layout,

@@ -16,6 +16,8 @@ import {uploadScript} from './upload-script.js'
 
 /** What the core tells the live view; it never writes to a terminal itself. */
 export interface RunEvents {
+  /** The hosts about to run (with --rerun, fewer than the inventory). */
+  onRunStart?: (hosts: string[]) => void
   onHostStart?: (host: string) => void
   onOutput?: (host: string, stream: OutputStream, chunk: Buffer) => void
   onHostDone?: (run: HostRun) => void

@@ -9,6 +9,7 @@ import type {SshSession} from '../ssh/session.js'
 
 import {posixShell} from '../ssh/shell-quote.js'
 import {TrailerCutter} from './status-trailer.js'
+import {untilAborted, watchSignal} from './watch-signal.js'
 
 export type OutputStream = 'stderr' | 'stdout'
 
@@ -115,44 +116,6 @@ export async function streamExec(
       stdoutSha256: stdout.hash.digest('hex'),
       hasFiles: stderr.hasFiles,
     }
-  })
-}
-
-/**
- * On the signal: `stop` (the kill), then, if the channel still has not closed (a dead
- * connection, an escaped daemon holding stdout), close it, then destroy it. Returns the unwatch.
- */
-function watchSignal(channel: ClientChannel, options: StreamExecOptions): () => void {
-  const timers: NodeJS.Timeout[] = []
-  let done = false
-  const giveUp = (): void => {
-    if (done) return
-    const grace = options.graceMs ?? 5000
-    timers.push(
-      setTimeout(() => channel.close(), grace),
-      setTimeout(() => channel.destroy(), grace + 2000),
-    )
-  }
-
-  const onAbort = (): void => {
-    options.stop().then(giveUp, giveUp)
-  }
-
-  options.signal.addEventListener('abort', onAbort, {once: true})
-  if (options.signal.aborted) onAbort()
-  return () => {
-    done = true
-    options.signal.removeEventListener('abort', onAbort)
-    for (const timer of timers) clearTimeout(timer)
-  }
-}
-
-async function untilAborted(ready: Promise<unknown> | undefined, signal: AbortSignal): Promise<unknown> {
-  if (ready === undefined) return
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, {once: true})
-    ready.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
 
