@@ -46,7 +46,12 @@ function median(values: number[]): number {
 }
 
 /** One timed `director run -c true`; throws unless every host ran it and exited 0. */
-async function runDirector(fleet: Fleet, clients: string, out: string, hosts: number): Promise<number> {
+async function runDirector(
+  fleet: Fleet,
+  clients: string,
+  out: string,
+  hosts: number,
+): Promise<Timed & {report: RunReport}> {
   const env = {...process.env, ...fleet.env(), NO_COLOR: '1'}
   const args = ['run', '-c', 'true', '--clients', clients, '-f', String(CONCURRENCY), '--out', out, '--json']
   const result = await timed(process.execPath, [director, ...args], env)
@@ -55,7 +60,18 @@ async function runDirector(fleet: Fleet, clients: string, out: string, hosts: nu
     throw new Error(
       `director run failed (${result.code}): ${JSON.stringify(report.counts)} ${report.hosts[0]?.failure?.message}`,
     )
-  return result.ms
+  return {...result, report}
+}
+
+/** Where a director run's time went on its hosts: the median of each step. */
+function profile(report: RunReport): string {
+  const step = (pick: (host: RunReport['hosts'][number]) => number | undefined): number =>
+    Math.round(median(report.hosts.map((host) => pick(host) ?? 0)))
+  const skipped = report.hosts.filter((host) => host.timings.filesMs === undefined).length
+  return (
+    `per host (median ms): connect ${step((h) => h.timings.connectMs)}, run ${step((h) => h.timings.runMs)}, ` +
+    `total ${step((h) => h.timings.totalMs)}; files exec skipped on ${skipped}/${report.hosts.length} hosts`
+  )
 }
 
 /**
@@ -87,8 +103,11 @@ export async function benchRunFanout(): Promise<string[]> {
       await runDirector(fleet, clients, out, size)
       const directorMs: number[] = []
       const pdshMs: number[] = []
+      let last: RunReport | undefined
       for (let i = 0; i < RUNS; i++) {
-        directorMs.push(await runDirector(fleet, clients, out, size))
+        const run = await runDirector(fleet, clients, out, size)
+        directorMs.push(run.ms)
+        last = run.report
         pdshMs.push((await runPdsh(fleet, range, 'true')).ms)
       }
 
@@ -98,6 +117,7 @@ export async function benchRunFanout(): Promise<string[]> {
         `${size} hosts: director ${Math.round(d)}, pdsh ${Math.round(p)}, ratio ${(d / p).toFixed(2)} ` +
           `(director runs ${directorMs.map((ms) => Math.round(ms)).join(' ')}; pdsh ${pdshMs.map((ms) => Math.round(ms)).join(' ')})`,
       )
+      if (last) lines.push(`  director ${profile(last)}`)
     }
   } finally {
     await fleet.down()
