@@ -34,6 +34,8 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
 
   protected args!: ArgsOf<T>
   protected flags!: FlagsOf<T>
+  /** Every positional argument in order (with `static strict = false`, also the extra ones). */
+  protected positionals!: string[]
   private readonly interruption = new AbortController()
   private readonly onSigint = (): void => {
     process.exitCode = ExitCode.interrupted
@@ -48,7 +50,7 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   public override async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as typeof DirectorCommand
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       args: ctor.args,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
@@ -57,6 +59,7 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
+    this.positionals = argv.map(String)
     process.once('SIGINT', this.onSigint)
     process.once('SIGTERM', this.onSigint)
   }

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import {RERUN_STATES} from '../core/run/run-report.js'
+
 /** Flags of every command that reads clients.conf. */
 export const inventoryFlags = {
   clients: Flags.string({
@@ -55,4 +57,28 @@ export const connectionFlags = {
       'strict: only known keys; accept-new: record unknown hosts; off: no check. A changed key is always refused unless off.',
     options: ['strict', 'accept-new', 'off'],
   }),
+}
+
+/** Flags of `director run`. */
+export const runFlags = {
+  command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script (no upload)'}),
+  project: Flags.string({
+    default: 'default',
+    description: 'groups runs: remote folders bin/<project>, run/<project>',
+  }),
+  out: Flags.string({default: 'output', description: 'local base folder of run outputs', helpValue: 'DIR'}),
+  'remote-root': Flags.string({
+    default: '~/director',
+    description: 'remote folder of bin/ and run/',
+    helpValue: 'DIR',
+  }),
+  stream: Flags.boolean({
+    description: 'print lines as they arrive, "host: " prefixed ("host!: " for stderr)',
+    exclusive: ['gather'],
+  }),
+  gather: Flags.boolean({char: 'b', description: 'at the end, fold hosts with identical output into one block'}),
+  rerun: Flags.option({
+    description: "repeat the project's last run on the hosts that ended this way",
+    options: RERUN_STATES,
+  })(),
 }

@@ -1,0 +1,50 @@
+import {posix} from 'node:path'
+
+import {checkFolderName, resolveRemotePath} from '../remote-fs/remote-path.js'
+import {shellQuote} from '../ssh/shell-quote.js'
+
+/** The default remote root; `~` is the login home on each host. */
+export const DEFAULT_REMOTE_ROOT = '~/director'
+
+/**
+ * Where a run lives on a host, as paths the user would write (`~/director/...`):
+ * the uploaded script in `bin/<project>/`, the working folder `run/<project>/`, and the
+ * script's `output/` folder inside it, brought back after the run.
+ */
+export interface RemoteLayout {
+  binDir: string
+  /** The uploaded script; undefined for an ad-hoc command. */
+  script: string | undefined
+  runDir: string
+  outputDir: string
+  /** Holds the process group id of the running command, for the kill. */
+  pidFile: string
+}
+
+/** Lays out a run; throws a UsageError for a bad project name or remote root. */
+export function remoteLayout(remoteRoot: string, project: string, runId: string, scriptName?: string): RemoteLayout {
+  checkFolderName(project)
+  resolveRemotePath(remoteRoot, '/')
+  if (scriptName !== undefined) checkFolderName(scriptName)
+  const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
+  const binDir = posix.join(root, 'bin', project)
+  const runDir = posix.join(root, 'run', project)
+  return {
+    binDir,
+    script: scriptName === undefined ? undefined : posix.join(binDir, scriptName),
+    runDir,
+    outputDir: posix.join(runDir, 'output'),
+    pidFile: posix.join(runDir, `.director-${runId}.pid`),
+  }
+}
+
+/**
+ * A remote path as one word for the remote shell: `~/x` becomes `"$HOME"/x` (the shell expands
+ * only the home), a relative path is taken from the home as SFTP and sshd do, the rest is quoted.
+ */
+export function remoteShellWord(path: string): string {
+  if (path === '~') return '"$HOME"'
+  if (path.startsWith('~/')) return `"$HOME"/${shellQuote(path.slice(2))}`
+  if (posix.isAbsolute(path)) return shellQuote(path)
+  return `"$HOME"/${shellQuote(path)}`
+}

@@ -1,0 +1,145 @@
+import {mkdir} from 'node:fs/promises'
+
+import type {Host} from '../inventory/host.js'
+import type {RemoteLayout} from './remote-layout.js'
+import type {HostRun} from './run-report.js'
+
+import {failure} from '../host-result.js'
+import {type ConnectOptions, openSession} from '../ssh/connect.js'
+import {posixShell} from '../ssh/shell-quote.js'
+import {type FetchedFiles, fetchFiles} from './fetch-files.js'
+import {asFailure, cutShort, writeHostRecord} from './host-record.js'
+import {hostFiles} from './local-layout.js'
+import {fetchFilesScript, killScript, runScript, type RunWhat} from './remote-scripts.js'
+import {type OutputStream, type StreamedExit, streamExec} from './stream-exec.js'
+import {uploadScript} from './upload-script.js'
+
+/** What the core tells the live view; it never writes to a terminal itself. */
+export interface RunEvents {
+  /** The hosts about to run (with --rerun, fewer than the inventory). */
+  onRunStart?: (hosts: string[]) => void
+  onHostStart?: (host: string) => void
+  onOutput?: (host: string, stream: OutputStream, chunk: Buffer) => void
+  onHostDone?: (run: HostRun) => void
+}
+
+/** Everything every host of one run shares. */
+export interface HostRunPlan {
+  what: RunWhat
+  layout: RemoteLayout
+  runId: string
+  /** The local run folder. */
+  runDir: string
+  connect: ConnectOptions
+  /** Ctrl-C alone (the step's own signal also fires on --timeout). */
+  interrupt?: AbortSignal | undefined
+  events: RunEvents
+}
+
+/** Longest wait for the files of a host that timed out; they are what is left to debug it. */
+const FILES_AFTER_TIMEOUT_MS = 30_000
+
+/**
+ * One host's run: log in, upload the script, run it with its output streamed to local files,
+ * kill its process tree if the signal fires, bring back its output/ files, write its record.
+ * Every outcome is a HostRun value; the connection is always closed.
+ */
+export async function runOnHost(host: Host, plan: HostRunPlan, signal: AbortSignal): Promise<HostRun> {
+  const startedAt = new Date()
+  const started = performance.now()
+  const since = (from: number): number => Math.round(performance.now() - from)
+  const files = hostFiles(plan.runDir, host.name)
+  await mkdir(files.folder, {recursive: true})
+  plan.events.onHostStart?.(host.name)
+  const run: HostRun = {
+    host: host.name,
+    state: 'unreachable',
+    exitCode: null,
+    signal: null,
+    timings: {totalMs: 0},
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    filesBytes: 0,
+    files: 0,
+    stdoutSha256: '',
+    folder: files.folder,
+  }
+  try {
+    const session = await openSession(host, plan.connect, signal)
+    run.timings.connectMs = Math.round(session.loginMs)
+    run.state = 'failed'
+    try {
+      // The upload runs on the SFTP channel while the exec channel starts; the script waits for it.
+      const uploadStarted = performance.now()
+      const uploaded =
+        plan.what.kind === 'script'
+          ? uploadScript(session, plan.what.script, plan.layout.script ?? '').then(() => {
+              run.timings.uploadMs = since(uploadStarted)
+            })
+          : undefined
+      uploaded?.catch(() => {})
+      const runStarted = performance.now()
+      const exit = await streamExec(session, runScript(plan.layout, plan.what, plan.runId), {
+        stdoutFile: files.stdout,
+        stderrFile: files.stderr,
+        signal,
+        ready: uploaded,
+        onOutput: plan.events.onOutput && ((stream, chunk) => plan.events.onOutput?.(host.name, stream, chunk)),
+        async stop() {
+          await session.exec(posixShell(killScript(plan.layout)), {signal: AbortSignal.timeout(10_000)})
+        },
+      })
+      run.timings.runMs = since(runStarted)
+      record(run, exit)
+      const ended = cutShort(signal)
+      if (ended?.state !== 'interrupted' && exit.hasFiles !== false) {
+        const filesStarted = performance.now()
+        const filesSignal = ended ? AbortSignal.timeout(FILES_AFTER_TIMEOUT_MS) : signal
+        const fetched = await fetchFiles(
+          session,
+          fetchFilesScript(plan.layout),
+          files.files,
+          either(filesSignal, plan.interrupt),
+        )
+        run.timings.filesMs = since(filesStarted)
+        count(run, fetched)
+      }
+    } finally {
+      session.close()
+    }
+  } catch (error) {
+    run.failure = asFailure(error)
+    // The command may have exited 0 and its files still failed to come back.
+    if (run.state === 'ok') run.state = 'failed'
+  }
+
+  const ended = cutShort(signal)
+  if (ended) {
+    run.state = ended.state
+    run.failure = ended.failure
+  }
+
+  run.timings.totalMs = since(started)
+  await writeHostRecord(files, run, startedAt)
+  plan.events.onHostDone?.(run)
+  return run
+}
+
+function record(run: HostRun, exit: StreamedExit): void {
+  run.exitCode = exit.code
+  run.signal = exit.signal
+  run.stdoutBytes = exit.stdoutBytes
+  run.stderrBytes = exit.stderrBytes
+  run.stdoutSha256 = exit.stdoutSha256
+  if (exit.exited) run.state = exit.code === 0 ? 'ok' : 'failed'
+  else run.failure = failure('connection-lost', `${run.host}: the command ended without an exit status`)
+}
+
+function count(run: HostRun, fetched: FetchedFiles): void {
+  run.files = fetched.files
+  run.filesBytes = fetched.bytes
+}
+
+function either(signal: AbortSignal, other: AbortSignal | undefined): AbortSignal {
+  return other ? AbortSignal.any([signal, other]) : signal
+}

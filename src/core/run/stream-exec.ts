@@ -1,0 +1,137 @@
+import type {Readable} from 'node:stream'
+import type {ClientChannel} from 'ssh2'
+
+import {createHash} from 'node:crypto'
+import {createWriteStream} from 'node:fs'
+import {pipeline} from 'node:stream/promises'
+
+import type {SshSession} from '../ssh/session.js'
+
+import {posixShell} from '../ssh/shell-quote.js'
+import {TrailerCutter} from './status-trailer.js'
+import {untilAborted, watchSignal} from './watch-signal.js'
+
+export type OutputStream = 'stderr' | 'stdout'
+
+/** How a streamed command ended, and how much it printed. */
+export interface StreamedExit {
+  code: null | number
+  signal: null | string
+  /** False when the channel closed without an exit status (connection lost, or we gave up). */
+  exited: boolean
+  stdoutBytes: number
+  stderrBytes: number
+  stdoutSha256: string
+  /** Whether output/ holds files, from the run script's trailer; undefined when it did not come. */
+  hasFiles: boolean | undefined
+}
+
+export interface StreamExecOptions {
+  stdoutFile: string
+  stderrFile: string
+  signal: AbortSignal
+  onOutput?: ((stream: OutputStream, chunk: Buffer) => void) | undefined
+  /** When given, the script gets one line on stdin once this resolves (its go-ahead). */
+  ready?: Promise<unknown> | undefined
+  /** Called once when the signal fires while the command runs: must end the remote command. */
+  stop: () => Promise<void>
+  /** How long to wait for the channel to close after `stop`, before closing it ourselves. */
+  graceMs?: number
+}
+
+/**
+ * Runs a shell script on the host and streams its stdout and stderr into two files as they
+ * arrive: backpressure reaches the remote process, so memory stays bounded whatever it prints.
+ * When the signal fires, `stop` kills the remote command and the output so far is kept.
+ */
+export async function streamExec(
+  session: SshSession,
+  script: string,
+  options: StreamExecOptions,
+): Promise<StreamedExit> {
+  return session.withChannel(async () => {
+    const channel = await session.openExec(posixShell(script), options.signal)
+    let exit: undefined | {code: null | number; signal: null | string}
+    channel.on('exit', (code: null | number, signal?: string) => {
+      exit = {code: signal ? null : code, signal: signal ?? null}
+    })
+    const closed = new Promise<void>((resolve) => {
+      channel.once('close', () => resolve())
+    })
+    const stopWatch = watchSignal(channel, options)
+    const stdout = {bytes: 0, hash: createHash('sha256')}
+    const stderr = {bytes: 0, trailer: new TrailerCutter(), hasFiles: undefined as boolean | undefined}
+    let readyError: unknown
+    try {
+      const see = (stream: OutputStream, chunk: Buffer): void => {
+        if (chunk.length > 0) options.onOutput?.(stream, chunk)
+      }
+
+      // Cut short before the go-ahead: stdin closes unread and the script exits at once.
+      const going = untilAborted(options.ready, options.signal).then(
+        () => channel.end(options.ready ? '\n' : undefined),
+        (error: unknown) => {
+          readyError = error
+          channel.end()
+        },
+      )
+      await Promise.all([
+        drain(channel, options.stdoutFile, function* (chunk) {
+          stdout.bytes += chunk.length
+          stdout.hash.update(chunk)
+          see('stdout', chunk)
+          yield chunk
+        }),
+        drain(
+          channel.stderr,
+          options.stderrFile,
+          function* (chunk) {
+            const passed = stderr.trailer.push(chunk)
+            stderr.bytes += passed.length
+            see('stderr', passed)
+            yield passed
+          },
+          function* () {
+            const {hasFiles, rest} = stderr.trailer.end()
+            stderr.hasFiles = hasFiles
+            stderr.bytes += rest.length
+            see('stderr', rest)
+            yield rest
+          },
+        ),
+        closed,
+        going,
+      ])
+    } finally {
+      stopWatch()
+    }
+
+    if (readyError !== undefined) throw readyError
+    return {
+      code: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      exited: exit !== undefined,
+      stdoutBytes: stdout.bytes,
+      stderrBytes: stderr.bytes,
+      stdoutSha256: stdout.hash.digest('hex'),
+      hasFiles: stderr.hasFiles,
+    }
+  })
+}
+
+/** Source to file through `each` (and `last` at the end); a source cut short leaves what came. */
+async function drain(
+  source: ClientChannel | Readable,
+  file: string,
+  each: (chunk: Buffer) => Iterable<Buffer>,
+  last?: () => Iterable<Buffer>,
+): Promise<void> {
+  await pipeline(
+    source,
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) yield* each(chunk)
+      if (last) yield* last()
+    },
+    createWriteStream(file),
+  ).catch(() => {})
+}

@@ -1,0 +1,78 @@
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {repoRoot} from './paths.js'
+
+export interface DirectorResult {
+  code: null | number
+  stdout: string
+  stderr: string
+  ms: number
+  /** Highest VmRSS seen while sampling every 50 ms, in bytes. */
+  peakRss: number
+}
+
+export interface DirectorOptions {
+  env?: Record<string, string | undefined>
+  cwd?: string
+  /** Kill the CLI after this long (the test then fails on the exit code). Default 60 s. */
+  timeoutMs?: number
+  /** Polled every 50 ms: once it returns true, the CLI gets SIGINT (Ctrl-C). */
+  interruptWhen?: () => boolean
+}
+
+function rssOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Runs the built `bin/run.js` as a user would (NO_COLOR, no TTY), sampling its memory. */
+export async function runDirector(args: string[], options: DirectorOptions = {}): Promise<DirectorResult> {
+  const started = performance.now()
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: {...process.env, NO_COLOR: '1', ...options.env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 60_000,
+  })
+  let stdout = ''
+  let stderr = ''
+  let peakRss = 0
+  let interrupted = false
+  const sampler = setInterval(() => {
+    if (child.pid !== undefined) peakRss = Math.max(peakRss, rssOf(child.pid))
+    if (!interrupted && options.interruptWhen?.()) {
+      interrupted = true
+      child.kill('SIGINT')
+    }
+  }, 50)
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const code = await new Promise<null | number>((resolve) => {
+    child.on('close', (exitCode) => resolve(exitCode))
+  })
+  clearInterval(sampler)
+  return {code, stdout, stderr, ms: performance.now() - started, peakRss}
+}
+
+/** Runs the CLI with --json and parses its one JSON document. */
+export async function runDirectorJson<T>(
+  args: string[],
+  options: DirectorOptions = {},
+): Promise<DirectorResult & {json: T}> {
+  const result = await runDirector([...args, '--json'], options)
+  try {
+    return {...result, json: JSON.parse(result.stdout) as T}
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}): ${result.stdout}\n${result.stderr}`)
+  }
+}
