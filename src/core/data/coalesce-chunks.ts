@@ -37,17 +37,29 @@ export class CoalesceChunks extends Transform {
   }
 }
 
-/** The end of a send pipeline: writes each chunk into the SSH channel with the socket corked. */
+/**
+ * The end of a send pipeline: writes each chunk into the SSH channel with the socket corked.
+ * Its close is watched from the start: once closed, a channel neither drains nor closes again,
+ * so a write that waits for room must learn of a close that happened before it.
+ */
 export class CorkedChannelWriter extends Writable {
+  private channelClosed = false
+  private waiting: ((error?: Error) => void) | undefined
+
   constructor(
     private readonly session: SshSession,
     private readonly channel: ClientChannel,
   ) {
     super()
+    channel.once('close', () => {
+      this.channelClosed = true
+      this.waiting?.(new Error('the SSH channel closed'))
+    })
+    channel.on('drain', () => this.waiting?.())
   }
 
   override _write(chunk: Buffer, _encoding: string, done: (error?: Error | null) => void): void {
-    if (this.channel.destroyed || !this.channel.writable) {
+    if (this.channelClosed) {
       done(new Error('the SSH channel closed'))
       return
     }
@@ -57,22 +69,18 @@ export class CorkedChannelWriter extends Writable {
       return
     }
 
-    // Wait for room, unless the channel dies first (a lost host never drains).
-    const onDrain = (): void => {
-      this.channel.off('close', onClose)
-      done()
+    this.waiting = (error) => {
+      this.waiting = undefined
+      done(error)
     }
-
-    const onClose = (): void => {
-      this.channel.off('drain', onDrain)
-      done(new Error('the SSH channel closed'))
-    }
-
-    this.channel.once('drain', onDrain)
-    this.channel.once('close', onClose)
   }
 
   override _final(done: (error?: Error | null) => void): void {
+    if (this.channelClosed) {
+      done(new Error('the SSH channel closed'))
+      return
+    }
+
     this.channel.end()
     done()
   }
