@@ -1,7 +1,7 @@
 // `npm run demo`: brings up a local fleet of real sshd hosts (127.0.1.1-8), runs director's
 // commands against it as a user would, then takes the fleet down again. Needs root and sshd.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -23,9 +23,21 @@ function run([args, expectedExit]: Step, env: Record<string, string>): boolean {
   return false
 }
 
+/** A small data set like the original tool's tweets: tweet_<n>.txt, a few words each. */
+function writeTweets(dir: string, count: number): void {
+  mkdirSync(dir, {recursive: true})
+  const words = ['fleet', 'ssh', 'data', 'shard', 'host', 'verify', 'md5', 'run']
+  for (let n = 1; n <= count; n++) {
+    const text = Array.from({length: 5 + (n % 7)}, (_, i) => words[(n + i) % words.length]).join(' ')
+    writeFileSync(join(dir, `tweet_${n}.txt`), `${text}\n`)
+  }
+}
+
 installSshdIfMissing()
 const fleet = await startFleet({hosts: 8})
 const work = mkdtempSync(join(tmpdir(), 'director-demo-'))
+const tweets = join(work, 'tweets')
+writeTweets(tweets, 200)
 console.log(
   `A fleet of ${fleet.hosts.length} real sshd hosts is up on 127.0.1.1-${fleet.hosts.length}, port ${fleet.port}.`,
 )
@@ -35,6 +47,21 @@ const steps: Step[] = [
   [['status'], 0],
   [['mkdir', '~', 'demo'], 0],
   [['mkdir', '~/demo', 'results', '--limit', '127.0.1.[1-4]'], 0],
+  [['data', tweets, 'demo'], 0],
+  [
+    [
+      'run',
+      '--stream',
+      '--project',
+      'demo',
+      '--out',
+      join(work, 'output'),
+      join(root, 'fixtures', 'demo', 'count-tweets.sh'),
+      'demo',
+    ],
+    0,
+  ],
+  [['run', '--gather', '--out', join(work, 'output'), '-c', 'ls ~/director/data/demo | wc -l'], 0],
   [['start_local', '--state-dir', work], 0],
   [['ping', '--state-dir', work], 0],
   [['list', '--state-dir', work], 0],

@@ -50,7 +50,7 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   public override async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as typeof DirectorCommand
-    const {args, argv, flags} = await this.parse({
+    const {args, flags, raw} = await this.parse({
       args: ctor.args,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
@@ -59,7 +59,8 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
-    this.positionals = argv.map(String)
+    // From the raw tokens: oclif's `argv` misorders words equal to a flag's value (`--project demo x demo`).
+    this.positionals = raw.filter((token) => token.type === 'arg').map((token) => token.input)
     process.once('SIGINT', this.onSigint)
     process.once('SIGTERM', this.onSigint)
   }

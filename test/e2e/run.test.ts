@@ -100,6 +100,19 @@ describe('director run on a fleet of 4 hosts', () => {
     }
   })
 
+  test('arguments keep their order even when one equals a flag value (--project demo job demo)', async () => {
+    const args = script('order.sh', String.raw`printf '%s\0' "$@"`)
+    const {code, json} = await runDirectorJson<RunOnFleetReport>(
+      ['run', '--project', 'demo', args, 'demo', 'x', 'demo'],
+      options(),
+    )
+    assert.equal(code, 0)
+    const first = fleet().hosts[0]
+    assert.ok(first)
+    const stdout = readFileSync(join(hostDir(json, first.address), 'stdout'), 'utf8')
+    assert.deepEqual(stdout.split('\0').slice(0, -1), ['demo', 'x', 'demo'])
+  })
+
   test('files the script writes under output/ come back into <host>/files/', async () => {
     const job = script(
       'files.sh',
