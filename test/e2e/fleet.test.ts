@@ -10,6 +10,7 @@ import {after, before, describe, test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {isAlive} from '../helpers/processes.js'
 
 interface RunResult {
   code: null | number
@@ -47,18 +48,6 @@ async function run(
 
 async function ssh(fleet: Fleet, address: string, command: string, timeoutMs?: number): Promise<RunResult> {
   return run('ssh', ['-F', fleet.sshConfig, address, command], timeoutMs)
-}
-
-/** Alive means signalable and not a zombie: daemonized processes wait for PID 1 to reap them. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
 }
 
 type ConnectOutcome = {code: string; kind: 'error'} | {kind: 'accepted'; received: number}

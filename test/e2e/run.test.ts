@@ -11,19 +11,8 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {RunOnFleetReport} from '../../src/core/run/run-on-fleet.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
-import {type DirectorOptions, runDirector, runDirectorJson} from '../helpers/spawn-director.js'
-
-/** Alive means signalable and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-}
+import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
+import {isAlive} from '../helpers/processes.js'
 
 const hostile = ['a b', "it's", '"quoted"', '$(touch pwned)', '`touch pwned`', 'x; touch pwned', 'two\nlines', '', '*']
 
@@ -31,7 +20,7 @@ describe('director run on a fleet of 4 hosts', () => {
   let current: Fleet | undefined
   const work = mkdtempSync(join(tmpdir(), 'director-run-e2e-'))
   const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
-  const options = (): DirectorOptions => ({cwd: work, env: fleet().env()})
+  const options = (): CliOptions => ({cwd: work, env: fleet().env()})
   const hostDir = (report: RunOnFleetReport, host: string): string => join(report.folder, host)
   const script = (name: string, body: string): string => {
     writeFileSync(join(work, name), `#!/bin/sh\n${body}\n`)
@@ -49,7 +38,7 @@ describe('director run on a fleet of 4 hosts', () => {
 
   test('runs a script on every host: outputs and exit codes per host, one host fails', async () => {
     const job = script('job.sh', 'echo "on $HOME"; echo warn >&2\ncase "$SSH_CONNECTION" in *127.0.1.2*) exit 3;; esac')
-    const {code, json, stderr} = await runDirectorJson<RunOnFleetReport>(['run', job, '--project', 'p1'], options())
+    const {code, json, stderr} = await runCliJson<RunOnFleetReport>(['run', job, '--project', 'p1'], options())
     assert.equal(code, 1, stderr)
     assert.deepEqual(json.counts, {ok: 3, failed: 1, timeout: 0, unreachable: 0, interrupted: 0})
     for (const [i, host] of fleet().hosts.entries()) {
@@ -89,7 +78,7 @@ describe('director run on a fleet of 4 hosts', () => {
   test('arguments with spaces, quotes, $(), ; and newlines arrive literally and nothing runs', async () => {
     const args = script('args.sh', String.raw`printf '%s\0' "$@"`)
     // --json goes before `--`: after it, everything is an argument of the script.
-    const {code, stdout} = await runDirector(['run', '--json', args, '--', ...hostile], options())
+    const {code, stdout} = await runCli(['run', '--json', args, '--', ...hostile], options())
     assert.equal(code, 0)
     const json = JSON.parse(stdout) as RunOnFleetReport
     for (const host of fleet().hosts) {
@@ -102,7 +91,7 @@ describe('director run on a fleet of 4 hosts', () => {
 
   test('arguments keep their order even when one equals a flag value (--project demo job demo)', async () => {
     const args = script('order.sh', String.raw`printf '%s\0' "$@"`)
-    const {code, json} = await runDirectorJson<RunOnFleetReport>(
+    const {code, json} = await runCliJson<RunOnFleetReport>(
       ['run', '--project', 'demo', args, 'demo', 'x', 'demo'],
       options(),
     )
@@ -118,7 +107,7 @@ describe('director run on a fleet of 4 hosts', () => {
       'files.sh',
       'mkdir -p output/sub; hostname > output/name.txt; head -c 100000 /dev/urandom > output/sub/blob',
     )
-    const {code, json} = await runDirectorJson<RunOnFleetReport>(['run', job], options())
+    const {code, json} = await runCliJson<RunOnFleetReport>(['run', job], options())
     assert.equal(code, 0)
     for (const [i, host] of fleet().hosts.entries()) {
       const files = join(hostDir(json, host.address), 'files')
@@ -128,14 +117,14 @@ describe('director run on a fleet of 4 hosts', () => {
       assert.equal(json.hosts[i]?.files, 2)
     }
 
-    const none = await runDirectorJson<RunOnFleetReport>(['run', '-c', 'true'], options())
+    const none = await runCliJson<RunOnFleetReport>(['run', '-c', 'true'], options())
     for (const host of none.json.hosts) assert.equal(existsSync(join(host.folder, 'files')), false)
   })
 
   // node:test passes a TestContext here, not mocha's done callback.
   // eslint-disable-next-line mocha/handle-done-callback
   test('60 MB of output lands on disk whole while memory stays bounded', async (t) => {
-    const {code, json, peakRss} = await runDirectorJson<RunOnFleetReport>(
+    const {code, json, peakRss} = await runCliJson<RunOnFleetReport>(
       ['run', '-c', 'head -c 60000000 /dev/zero; echo done >&2', '--limit', '127.0.1.1'],
       {...options(), timeoutMs: 120_000},
     )
@@ -150,7 +139,7 @@ describe('director run on a fleet of 4 hosts', () => {
 
   test('--timeout reports the host timed out and kills its whole remote process tree', async () => {
     const command = 'sleep 300 & echo $! > output/child; echo $$ > output/self; sleep 301'
-    const {code, json} = await runDirectorJson<RunOnFleetReport>(
+    const {code, json} = await runCliJson<RunOnFleetReport>(
       ['run', '-c', command, '--timeout', '2', '--limit', '127.0.1.3', '--project', 'slow'],
       options(),
     )
@@ -169,7 +158,7 @@ describe('director run on a fleet of 4 hosts', () => {
   test('Ctrl-C kills every remote process tree, writes what was collected and exits 130', async () => {
     const command = 'echo started; sleep 300 & echo $! > output/child; sleep 301'
     const outputs = fleet().hosts.map((host) => join(host.home, 'director/run/ctrl-c/output/child'))
-    const {code, stdout} = await runDirector(['run', '-c', command, '--project', 'ctrl-c', '--json'], {
+    const {code, stdout} = await runCli(['run', '-c', command, '--project', 'ctrl-c', '--json'], {
       ...options(),
       interruptWhen: () => outputs.every((file) => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')),
     })
@@ -191,7 +180,7 @@ describe('director run on a fleet of 4 hosts', () => {
   test('a host that is down is reported unreachable; the others run', async () => {
     const refused = fleet().faults?.refused ?? assert.fail('no faults')
     const clients = fleet().writeClientsConf(['127.0.1.1', refused.address], 'with-down.conf')
-    const {code, json, stdout} = await runDirectorJson<RunOnFleetReport>(
+    const {code, json, stdout} = await runCliJson<RunOnFleetReport>(
       ['run', '-c', 'echo up', '--clients', clients, '--project', 'down'],
       options(),
     )
@@ -204,7 +193,7 @@ describe('director run on a fleet of 4 hosts', () => {
       ],
     )
     assert.match(readFileSync(join(json.hosts[1]?.folder ?? '', 'error'), 'utf8'), /^unreachable: refused: /)
-    const again = await runDirectorJson<RunOnFleetReport>(
+    const again = await runCliJson<RunOnFleetReport>(
       ['run', '--rerun', 'unreachable', '--clients', clients, '--project', 'down'],
       options(),
     )
@@ -216,7 +205,7 @@ describe('director run on a fleet of 4 hosts', () => {
 
   test('--gather folds hosts with identical output under a compact host list', async () => {
     const command = 'echo same; case "$SSH_CONNECTION" in *127.0.1.3*) echo odd;; esac'
-    const {code, stdout} = await runDirector(['run', '-c', command, '--gather'], options())
+    const {code, stdout} = await runCli(['run', '-c', command, '--gather'], options())
     assert.equal(code, 0)
     const rule = '-'.repeat(15)
     assert.ok(
@@ -229,7 +218,7 @@ describe('director run on a fleet of 4 hosts', () => {
   })
 
   test('--stream prints each line as it arrives, prefixed with its host', async () => {
-    const {code, stderr, stdout} = await runDirector(['run', '-c', 'echo out; echo err >&2', '--stream'], options())
+    const {code, stderr, stdout} = await runCli(['run', '-c', 'echo out; echo err >&2', '--stream'], options())
     assert.equal(code, 0)
     for (const host of fleet().hosts) {
       assert.match(stdout, new RegExp(`^${host.address.replaceAll('.', String.raw`\.`)}: out$`, 'm'))
@@ -241,20 +230,17 @@ describe('director run on a fleet of 4 hosts', () => {
     const marker = join(fleet().host(2).home, 'fail-me')
     writeFileSync(marker, '')
     const job = script('flaky.sh', '[ ! -e "$HOME/fail-me" ]')
-    const first = await runDirectorJson<RunOnFleetReport>(['run', job, '--project', 'flaky'], options())
+    const first = await runCliJson<RunOnFleetReport>(['run', job, '--project', 'flaky'], options())
     assert.equal(first.code, 1)
     unlinkSync(marker)
-    const rerun = await runDirectorJson<RunOnFleetReport>(['run', '--rerun', 'failed', '--project', 'flaky'], options())
+    const rerun = await runCliJson<RunOnFleetReport>(['run', '--rerun', 'failed', '--project', 'flaky'], options())
     assert.equal(rerun.code, 0, rerun.stderr)
     assert.deepEqual(
       rerun.json.hosts.map((run) => [run.host, run.state]),
       [['127.0.1.2', 'ok']],
     )
     assert.equal(rerun.json.rerun?.from, first.json.runId)
-    const nothing = await runDirectorJson<RunOnFleetReport>(
-      ['run', '--rerun', 'failed', '--project', 'flaky'],
-      options(),
-    )
+    const nothing = await runCliJson<RunOnFleetReport>(['run', '--rerun', 'failed', '--project', 'flaky'], options())
     assert.equal(nothing.code, 0)
     assert.deepEqual(nothing.json.hosts, [])
   })
@@ -268,7 +254,7 @@ describe('director run on a fleet of 4 hosts', () => {
       [['run', '-c', 'true', '--project', '../x'], /invalid folder name/],
     ]
     for (const [args, message] of cases) {
-      const {code, stderr} = await runDirector([...args, '--out', join(work, 'usage')], options())
+      const {code, stderr} = await runCli([...args, '--out', join(work, 'usage')], options())
       assert.equal(code, 2, `${args.join(' ')}: ${stderr}`)
       assert.match(stderr, message)
     }

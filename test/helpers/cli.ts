@@ -1,13 +1,16 @@
 import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {repoRoot} from './paths.js'
 
 export interface CliResult {
-  code: number | null
+  code: null | number
   stdout: string
   stderr: string
   ms: number
+  /** Highest VmRSS seen while sampling every 50 ms, in bytes. */
+  peakRss: number
 }
 
 export interface CliOptions {
@@ -15,9 +18,20 @@ export interface CliOptions {
   cwd?: string
   /** Kill the CLI after this long (the test then fails on the exit code). Default 60 s. */
   timeoutMs?: number
+  /** Polled every 50 ms: once it returns true, the CLI gets SIGINT (Ctrl-C). */
+  interruptWhen?: () => boolean
 }
 
-/** Runs the built `bin/run.js` as a user would, with NO_COLOR so output is plain text. */
+function rssOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Runs the built `bin/run.js` as a user would (NO_COLOR, no TTY), sampling its memory. */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const started = performance.now()
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
@@ -28,16 +42,26 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   })
   let stdout = ''
   let stderr = ''
+  let peakRss = 0
+  let interrupted = false
+  const sampler = setInterval(() => {
+    if (child.pid !== undefined) peakRss = Math.max(peakRss, rssOf(child.pid))
+    if (!interrupted && options.interruptWhen?.()) {
+      interrupted = true
+      child.kill('SIGINT')
+    }
+  }, 50)
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk
   })
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
-  const code = await new Promise<number | null>((resolve) => {
+  const code = await new Promise<null | number>((resolve) => {
     child.on('close', (exitCode) => resolve(exitCode))
   })
-  return {code, stdout, stderr, ms: performance.now() - started}
+  clearInterval(sampler)
+  return {code, stdout, stderr, ms: performance.now() - started, peakRss}
 }
 
 /** Runs the CLI with --json and parses its one JSON document. */

@@ -1,31 +1,12 @@
-import {execFile} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'run.js')
+import {isAlive} from './processes.js'
 
-export interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs the built binary (bin/run.js) with a bounded time; never throws on a non-zero exit. */
-export async function runCli(args: string[], timeoutMs = 60_000): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      {timeout: timeoutMs, env: {...process.env, NO_COLOR: '1'}},
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-        resolve({code, stdout, stderr})
-      },
-    )
-  })
-}
+/** The CLI runner every e2e test uses. */
+export {runCli} from './cli.js'
 
 /** Free ports, ascending, found by binding port 0 on 127.0.0.1 (all held at once, so they differ). */
 export async function freePorts(count: number): Promise<number[]> {
@@ -70,26 +51,13 @@ export function makeSandbox(ports: number[]): {dir: string; portsFile: string; s
   return {dir, portsFile, stateDir, cleanup}
 }
 
-/** Is the process running? A zombie (exited, not yet reaped by its new parent) is not. */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
+/** Is the process running (a zombie is not)? */
+export {isAlive as isRunning} from './processes.js'
 
 /** Kills pids the test started, if still there (cleanup in `after`/finally). */
 export function killAll(pids: Iterable<number>): void {
   for (const pid of pids) {
-    if (isRunning(pid)) {
+    if (isAlive(pid)) {
       try {
         process.kill(pid, 'SIGKILL')
       } catch {

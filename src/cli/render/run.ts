@@ -5,19 +5,7 @@ import type {HostRun} from '../../core/run/run-report.js'
 
 import {failureWords} from './failure-words.js'
 import {formatTable} from './table.js'
-
-/** Bytes as a short human size: `512 B`, `1.5 KiB`, `57.2 MiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`
-}
+import {formatBytes} from './units.js'
 
 /** Milliseconds as `850 ms` or `12.3 s`. */
 export function formatDuration(ms: number): string {

@@ -10,7 +10,7 @@ import {planRerun} from './plan-rerun.js'
 import {remoteLayout} from './remote-layout.js'
 import {makeRunId} from './run-id.js'
 import {type RunEvents, runOnHost} from './run-on-host.js'
-import {countStates, type HostRun, type RunReport} from './run-report.js'
+import {countStates, emptyHostRun, type HostRun, type RunReport} from './run-report.js'
 import {checkScript, chooseWhat, type RunRequest, scriptName} from './run-request.js'
 import {readLatestSummary, writeSummary} from './summary-file.js'
 
@@ -94,18 +94,5 @@ export async function runOnFleet(hosts: Host[], request: RunRequest, options: Ru
 
 /** A host Ctrl-C stopped before its turn came (or whose local folder could not be made). */
 function notStarted(host: string, failure: HostRun['failure'] & object, folder: string): HostRun {
-  return {
-    host,
-    state: failure.kind === 'aborted' ? 'interrupted' : 'failed',
-    exitCode: null,
-    signal: null,
-    failure,
-    timings: {totalMs: 0},
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    filesBytes: 0,
-    files: 0,
-    stdoutSha256: '',
-    folder: `${folder}/${host}`,
-  }
+  return {...emptyHostRun(host, `${folder}/${host}`, failure.kind === 'aborted' ? 'interrupted' : 'failed'), failure}
 }

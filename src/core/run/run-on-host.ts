@@ -2,7 +2,6 @@ import {mkdir} from 'node:fs/promises'
 
 import type {Host} from '../inventory/host.js'
 import type {RemoteLayout} from './remote-layout.js'
-import type {HostRun} from './run-report.js'
 
 import {failure} from '../host-result.js'
 import {type ConnectOptions, openSession} from '../ssh/connect.js'
@@ -11,6 +10,7 @@ import {type FetchedFiles, fetchFiles} from './fetch-files.js'
 import {asFailure, cutShort, writeHostRecord} from './host-record.js'
 import {hostFiles} from './local-layout.js'
 import {fetchFilesScript, killScript, runScript, type RunWhat} from './remote-scripts.js'
+import {emptyHostRun, type HostRun} from './run-report.js'
 import {type OutputStream, type StreamedExit, streamExec} from './stream-exec.js'
 import {uploadScript} from './upload-script.js'
 
@@ -51,19 +51,7 @@ export async function runOnHost(host: Host, plan: HostRunPlan, signal: AbortSign
   const files = hostFiles(plan.runDir, host.name)
   await mkdir(files.folder, {recursive: true})
   plan.events.onHostStart?.(host.name)
-  const run: HostRun = {
-    host: host.name,
-    state: 'unreachable',
-    exitCode: null,
-    signal: null,
-    timings: {totalMs: 0},
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    filesBytes: 0,
-    files: 0,
-    stdoutSha256: '',
-    folder: files.folder,
-  }
+  const run: HostRun = emptyHostRun(host.name, files.folder, 'unreachable')
   try {
     const session = await openSession(host, plan.connect, signal)
     run.timings.connectMs = Math.round(session.loginMs)

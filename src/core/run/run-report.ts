@@ -67,3 +67,20 @@ export function countStates(hosts: HostRun[]): Record<RunState, number> {
 export function stateOfExit(exitCode: null | number): RunState {
   return exitCode === 0 ? 'ok' : 'failed'
 }
+
+/** A host's record before anything happened on it: no output, no files, no exit status. */
+export function emptyHostRun(host: string, folder: string, state: RunState): HostRun {
+  return {
+    host,
+    state,
+    exitCode: null,
+    signal: null,
+    timings: {totalMs: 0},
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    filesBytes: 0,
+    files: 0,
+    stdoutSha256: '',
+    folder,
+  }
+}

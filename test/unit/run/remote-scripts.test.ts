@@ -15,23 +15,13 @@ import {
   SETUP_FAILED,
 } from '../../../src/core/run/remote-scripts.js'
 import {TrailerCutter} from '../../../src/core/run/status-trailer.js'
+import {isAlive} from '../../helpers/processes.js'
 
 // The scripts run through the local /bin/sh with HOME pointing at a temp folder: the same
 // shell code the hosts get, without SSH.
 const home = mkdtempSync(join(tmpdir(), 'director-remote-scripts-'))
 const env = {...process.env, HOME: home}
 const hostile = ['a b', "it's", '$(touch pwned)', 'x;touch pwned', 'new\nline', '', '-n', '*']
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-}
 
 after(() => rmSync(home, {recursive: true, force: true}))
 
