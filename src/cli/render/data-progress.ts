@@ -23,14 +23,34 @@ export function progressBar(progress: DataProgress, elapsedMs: number, width = 2
   )
 }
 
+/** Host lines shown under the bar; the rest are summed up in one line. */
+const SHOWN_HOSTS = 8
+
+/** One line per host under the bar: files and bytes so far, failures. */
+export function hostProgressLines(progress: DataProgress): string[] {
+  const lines = progress.hosts
+    .slice(0, SHOWN_HOSTS)
+    .map(
+      (host) =>
+        `  ${host.host}  ${host.filesDone}/${host.filesTotal} files  ${formatBytes(host.bytesSent)}/${formatBytes(host.bytesTotal)}` +
+        (host.failed > 0 ? `  ${host.failed} failed` : ''),
+    )
+  const rest = progress.hosts.length - SHOWN_HOSTS
+  if (rest > 0) lines.push(`  ... and ${rest} more hosts`)
+  return lines
+}
+
 /**
- * Draws progress on stderr: a bar redrawn in place on a terminal (at most 10 times a second),
- * else the original's line every `intervalMs`. `stop()` prints the last state once.
+ * Draws progress on stderr: on a terminal, a bar and a line per host redrawn in place (at most
+ * 10 times a second); otherwise the original's line every `intervalMs`. `stop()` prints the last
+ * state once.
  */
 export class ProgressReporter {
   private latest: DataProgress | undefined
   private lastDraw = 0
   private stopped = false
+  /** Lines drawn last time, to move back over on a terminal. */
+  private drawn = 0
   private readonly started = Date.now()
   private readonly timer: NodeJS.Timeout | undefined
 
@@ -49,17 +69,26 @@ export class ProgressReporter {
     const now = Date.now()
     if (!this.stream.isTTY || now - this.lastDraw < 100) return
     this.lastDraw = now
-    this.stream.write(`\r\u001B[2K${progressBar(progress, now - this.started)}`)
+    this.draw(progress)
+  }
+
+  private draw(progress: DataProgress): void {
+    const lines = [progressBar(progress, Date.now() - this.started), ...hostProgressLines(progress)]
+    // Up over what was drawn before, then each line cleared and rewritten.
+    const up = this.drawn > 1 ? `\u001B[${this.drawn - 1}A` : ''
+    this.stream.write(`${up}\r${lines.map((line) => `\u001B[2K${line}`).join('\n')}`)
+    this.drawn = lines.length
   }
 
   stop(): void {
     clearInterval(this.timer)
     if (this.latest === undefined || this.stopped) return
     this.stopped = true
-    this.stream.write(
-      this.stream.isTTY
-        ? `\r\u001B[2K${progressBar(this.latest, Date.now() - this.started)}\n`
-        : `${progressLine(this.latest)}\n`,
-    )
+    if (this.stream.isTTY) {
+      this.draw(this.latest)
+      this.stream.write('\n')
+    } else {
+      this.stream.write(`${progressLine(this.latest)}\n`)
+    }
   }
 }

@@ -76,6 +76,17 @@ export interface DataProgress {
   bytesSent: number
   failedChecksum: number
   failed: number
+  /** The same per host with files to receive, in inventory order. */
+  hosts: HostProgress[]
+}
+
+export interface HostProgress {
+  host: string
+  filesTotal: number
+  bytesTotal: number
+  filesDone: number
+  bytesSent: number
+  failed: number
 }
 
 /** How to reach the hosts, and who to tell about progress. */
@@ -162,6 +173,14 @@ async function deliver(
   setup: DeliverSetup,
 ): Promise<void> {
   const busy = hosts.filter((host) => (shares.get(host.name)?.length ?? 0) > 0)
+  const hostProgress = new Map(
+    report.hosts
+      .filter((share) => share.files > 0)
+      .map((share) => [
+        share.host,
+        {host: share.host, filesTotal: share.files, bytesTotal: share.bytes, filesDone: 0, bytesSent: 0, failed: 0},
+      ]),
+  )
   const progress: DataProgress = {
     filesTotal: report.hosts.reduce((sum, share) => sum + share.files, 0),
     bytesTotal: report.hosts.reduce((sum, share) => sum + share.bytes, 0),
@@ -169,6 +188,7 @@ async function deliver(
     bytesSent: 0,
     failedChecksum: 0,
     failed: 0,
+    hosts: [...hostProgress.values()],
   }
   let batchNumber = 0
   const runId = randomBytes(4).toString('hex')
@@ -180,14 +200,23 @@ async function deliver(
       keep: setup.request.keep,
       signal,
       nextBatchNumber: () => batchNumber++,
-      onBytes(_host, bytes) {
+      onBytes(host, bytes) {
         progress.bytesSent += bytes
+        const mine = hostProgress.get(host)
+        if (mine) mine.bytesSent += bytes
         setup.events.onProgress?.(progress)
       },
-      onFilesDone(_host, delivered, failures) {
+      onFilesDone(host, delivered, failures) {
+        const failedChecksum = failures.filter((f) => f.failure.kind === 'checksum-mismatch').length
         progress.filesDone += delivered
-        progress.failedChecksum += failures.filter((f) => f.failure.kind === 'checksum-mismatch').length
-        progress.failed += failures.filter((f) => f.failure.kind !== 'checksum-mismatch').length
+        progress.failedChecksum += failedChecksum
+        progress.failed += failures.length - failedChecksum
+        const mine = hostProgress.get(host)
+        if (mine) {
+          mine.filesDone += delivered
+          mine.failed += failures.length
+        }
+
         setup.events.onProgress?.(progress)
       },
     }),
