@@ -10,7 +10,7 @@ import {renderShutdown} from '../cli/render/local.js'
 import {shutdownLocal} from '../core/local/shutdown-local.js'
 
 export default class ShutdownLocal extends DirectorCommand<typeof ShutdownLocal> {
-  static override aliases = ['shutdown-local']
+  static override hiddenAliases = ['shutdown-local']
   static override description = `Stop the local echo services recorded in the state file (local mode)
 
 Sends "shutdown" to each and waits for it to exit; one that does not stop in time gets SIGTERM, but only after /proc shows that its pid still is our service. Stale records are removed. Running it again is harmless.`

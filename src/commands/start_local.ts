@@ -10,7 +10,7 @@ import {renderStart} from '../cli/render/local.js'
 import {startLocal} from '../core/local/start-local.js'
 
 export default class StartLocal extends DirectorCommand<typeof StartLocal> {
-  static override aliases = ['start-local']
+  static override hiddenAliases = ['start-local']
   static override description = `Start one echo service per port of port.conf on this machine (local mode)
 
 Each service is detached (it outlives this command), recorded in the state file and pinged before it is reported started. A port that is already in use fails alone; a port that already runs one of our services is not started twice. The services have no authentication: keep them on 127.0.0.1.`
