@@ -197,6 +197,28 @@ describe('director data against a real sshd fleet', () => {
     assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
   })
 
+  it('Ctrl-C mid-run: exit 130, parts removed, sources of unfinished files kept; the re-run finishes', async () => {
+    const {dir, project} = fresh()
+    const files = {...tweets(12, 512), 'big_1.gz': 64 * 1024 * 1024, 'big_2.gz': 64 * 1024 * 1024}
+    const set = writeDataSet(dir, files)
+    const running = runCliJson<DataReport>(['data', dir, project], {
+      env: fleet.env(),
+      interruptWhen: () =>
+        existsSync(remoteDataRoot(fleet, 1, project)) &&
+        readdirSync(remoteDataRoot(fleet, 1, project)).some((name) => name.startsWith('.director-part-')),
+    })
+    const {code, json} = await running
+    assert.equal(code, 130)
+    assert.ok(
+      json.undelivered.some((u) => u.failure.kind === 'aborted'),
+      JSON.stringify(json.undelivered),
+    )
+    assertNothingLost(fleet, {dir, project, set})
+    const again = await runCli(['data', dir, project], {env: fleet.env()})
+    assert.equal(again.code, 0, again.stdout)
+    assertNothingLost(fleet, {dir, project, set})
+  })
+
   it('hostile names arrive intact, in their sub-folders, and nothing executes', async () => {
     const {dir, project} = fresh()
     const names = [

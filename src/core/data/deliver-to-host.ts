@@ -1,5 +1,6 @@
 import {unlink} from 'node:fs/promises'
 import {posix} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 import pLimit from 'p-limit'
 
 import type {SshSession} from '../ssh/session.js'
@@ -17,6 +18,8 @@ import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
 export const BATCH_FILES = 500
 export const BATCH_BYTES = 64 * 1024 * 1024
 const BATCHES_IN_FLIGHT = 2
+/** How long removing a failed batch's parts may take before we leave them to the next run. */
+const CLEANUP_WAIT_MS = 3000
 
 export interface FileFailure {
   file: string
@@ -132,9 +135,10 @@ async function deliverBatch(
       onBytes: (bytes) => context.onBytes(host, bytes),
     })
   } catch (error) {
-    // Best effort: the connection may be gone, and the next run removes old parts anyway.
+    // Best effort, also after Ctrl-C while the connection is still open: the connection may be
+    // gone, and the next run removes old parts anyway.
     const parts = [...items.map((item) => item.part), listName(context.runId, batchNumber)]
-    if (!context.signal.aborted) await removeParts(session, root, parts).catch(() => undefined)
+    await Promise.race([removeParts(session, root, parts).catch(() => undefined), sleep(CLEANUP_WAIT_MS)])
     throw error
   }
 

@@ -87,7 +87,7 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
       )
     } catch (error) {
       channel.close()
-      if (options.signal.aborted && options.signal.reason instanceof HostFailure) throw options.signal.reason
+      if (options.signal.aborted) throw abortFailure(options.signal)
       if (error instanceof HostFailure) throw error
       // The stream broke: the host's own words (disk full, ...) say why, if it is still there to say.
       const exit = await Promise.race([exitOf(channel), sleep(EXIT_WAIT_MS).then(() => undefined)])
@@ -97,6 +97,14 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
       await sources.closeRest()
     }
   })
+}
+
+/** Why a batch stopped when its signal fired: the host's deadline (timeout) or Ctrl-C. */
+function abortFailure(signal: AbortSignal): HostFailure {
+  const {reason} = signal
+  return reason instanceof HostFailure
+    ? reason
+    : new HostFailure(failure('aborted', 'stopped by Ctrl-C: run the same command again to resume'))
 }
 
 /** How long a broken transfer waits for the host to say why before calling the connection lost. */
