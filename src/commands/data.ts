@@ -40,6 +40,10 @@ export default class Data extends DirectorCommand<typeof Data> {
     }),
     all: Flags.boolean({description: 'send every regular file, whatever its extension'}),
     keep: Flags.boolean({description: 'keep the local sources after their copies are verified'}),
+    replace: Flags.boolean({
+      description:
+        'send a new file that reuses the name of one delivered (and deleted) earlier, replacing the copy on its host',
+    }),
     'dry-run': Flags.boolean({description: 'print the plan (files and bytes per host) and send nothing'}),
     'remote-root': Flags.string({
       default: '~/director',
@@ -59,6 +63,7 @@ export default class Data extends DirectorCommand<typeof Data> {
         placement: flags.placement as PlacementMode,
         seed: flags.seed,
         keep: flags.keep,
+        replace: flags.replace,
         dryRun: flags['dry-run'],
         remoteRoot: flags['remote-root'],
       }

@@ -6,6 +6,7 @@ export type FailureKind =
   | 'aborted'
   | 'auth-failed'
   | 'checksum-mismatch'
+  | 'conflict'
   | 'connection-lost'
   | 'disk-full'
   | 'dns'

@@ -261,6 +261,23 @@ describe('director data against a real sshd fleet', () => {
     assert.equal(again.json.delivered, 0)
   })
 
+  it('a new file under the name of a delivered one is a conflict, sent only with --replace', async () => {
+    const {dir, project} = fresh()
+    writeDataSet(dir, {'report_1.txt': 100})
+    assert.equal((await runCli(['data', dir, project], {env: fleet.env()})).code, 0)
+    const onHost = join(remoteDataRoot(fleet, 1, project), 'report_1.txt')
+    const first = readFileSync(onHost)
+    const set = writeDataSet(dir, {'report_1.txt': 200})
+    const conflict = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+    assert.equal(conflict.code, 1)
+    assert.equal(conflict.json.undelivered[0]?.failure.kind, 'conflict')
+    assert.deepEqual(readFileSync(onHost), first)
+    assert.ok(existsSync(join(dir, 'report_1.txt')))
+    const replaced = await runCliJson<DataReport>(['data', dir, project, '--replace'], {env: fleet.env()})
+    assert.equal(replaced.code, 0)
+    assertNothingLost(fleet, {dir, project, set})
+  })
+
   it('--limit sends only the selected hosts their share and moves nothing elsewhere', async () => {
     const {dir, project} = fresh()
     const set = writeDataSet(dir, tweets(8))

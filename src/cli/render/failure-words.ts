@@ -4,6 +4,7 @@ const WORDS: Record<FailureKind, string> = {
   aborted: 'interrupted',
   'auth-failed': 'auth failed',
   'checksum-mismatch': 'failed checksum',
+  conflict: 'name conflict',
   'connection-lost': 'connection lost',
   'disk-full': 'disk full',
   dns: 'unknown host',

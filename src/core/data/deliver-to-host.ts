@@ -1,4 +1,4 @@
-import {unlink} from 'node:fs/promises'
+import {lstat, unlink} from 'node:fs/promises'
 import {posix} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import pLimit from 'p-limit'
@@ -142,45 +142,12 @@ async function deliverBatch(
     throw error
   }
 
-  const failures: FileFailure[] = []
-  const verified: Array<{item: BatchItem; record: ManifestRecord}> = []
-  for (const result of sent) {
-    if (!result.sent) {
-      failures.push({file: result.item.file.rel, host, failure: result.failure})
-    } else if (result.remoteMd5 === result.localMd5) {
-      const remote = posix.join(root, result.item.file.rel)
-      const record: ManifestRecord = {
-        event: 'done',
-        file: result.item.file.rel,
-        host,
-        size: result.size,
-        md5: result.localMd5,
-        remote,
-        time: new Date().toISOString(),
-      }
-      verified.push({item: result.item, record})
-    } else {
-      const found = result.remoteMd5 ?? 'nothing'
-      failures.push({
-        file: result.item.file.rel,
-        host,
-        failure: failure(
-          'checksum-mismatch',
-          `${result.item.file.rel}: md5 ${result.localMd5} here, ${found} on ${host}`,
-        ),
-      })
-    }
-  }
-
-  const dropped = sent
-    .filter((result) => !verified.some((v) => v.item === result.item))
-    .map((result) => result.item.part)
+  const {verified, failures} = judgeBatch(sent, root, host)
   const renameFailed = await finalizeBatch(session, root, {
     renames: verified.map(({item}) => ({part: item.part, final: item.file.rel})),
-    drops: dropped,
+    drops: sent.filter((result) => !verified.some((v) => v.item === result.item)).map((result) => result.item.part),
     manifest: formatRecords(verified.map(({record}) => record)),
   })
-  const delivered = verified.filter(({item}) => !renameFailed.has(item.file.rel)).map(({record}) => record)
   for (const final of renameFailed) {
     failures.push({
       file: final,
@@ -189,14 +156,72 @@ async function deliverBatch(
     })
   }
 
-  appendManifest(context.manifestPath, delivered)
-  if (!context.keep) {
-    await Promise.all(
-      verified
-        .filter(({item}) => !renameFailed.has(item.file.rel))
-        .map(async ({item}) => unlink(item.file.abs).catch(() => undefined)),
-    )
+  const delivered = await settleSources(
+    verified.filter(({item}) => !renameFailed.has(item.file.rel)),
+    context,
+  )
+  return {delivered, failures}
+}
+
+/** Keeps the files whose md5 on the host equals the one computed here; the rest are failures. */
+function judgeBatch(
+  sent: SentItem[],
+  root: string,
+  host: string,
+): {verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}>; failures: FileFailure[]} {
+  const verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}> = []
+  const failures: FileFailure[] = []
+  for (const result of sent) {
+    const {rel} = result.item.file
+    if (!result.sent) {
+      failures.push({file: rel, host, failure: result.failure})
+    } else if (result.remoteMd5 === result.localMd5) {
+      const time = new Date().toISOString()
+      const record: ManifestRecord = {
+        event: 'done',
+        file: rel,
+        host,
+        size: result.size,
+        md5: result.localMd5,
+        remote: posix.join(root, rel),
+        time,
+      }
+      verified.push({item: result.item, record, mtimeMs: result.mtimeMs})
+    } else {
+      const found = result.remoteMd5 ?? 'nothing'
+      failures.push({
+        file: rel,
+        host,
+        failure: failure('checksum-mismatch', `${rel}: md5 ${result.localMd5} here, ${found} on ${host}`),
+      })
+    }
   }
 
-  return {delivered, failures}
+  return {verified, failures}
+}
+
+/**
+ * Records the files now in place on the host and deletes their sources, unless --keep, or unless
+ * a source changed since it was read (written to while it was sent): that one stays, and the next
+ * run sends its new content to the same host.
+ */
+async function settleSources(
+  verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}>,
+  context: DeliveryContext,
+): Promise<ManifestRecord[]> {
+  const records = await Promise.all(
+    verified.map(async ({item, record, mtimeMs}) => {
+      const now = await lstat(item.file.abs).catch(() => undefined)
+      const unchanged = now !== undefined && now.size === record.size && now.mtimeMs === mtimeMs
+      return {...record, source: context.keep || !unchanged ? 'kept' : 'deleted'} satisfies ManifestRecord
+    }),
+  )
+  appendManifest(context.manifestPath, records)
+  const byFile = new Map(verified.map(({item}) => [item.file.rel, item.file.abs]))
+  await Promise.all(
+    records
+      .filter((record) => record.source === 'deleted')
+      .map(async (record) => unlink(byFile.get(record.file) ?? '').catch(() => undefined)),
+  )
+  return records
 }

@@ -2,11 +2,11 @@ import {randomBytes} from 'node:crypto'
 import {join, posix} from 'node:path'
 
 import type {FanOutOptions} from '../fanout/run-on-hosts.js'
-import type {Failure} from '../host-result.js'
 import type {Host} from '../inventory/host.js'
 import type {ConnectOptions} from '../ssh/connect.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
+import {type Failure, failure} from '../host-result.js'
 import {deliverToHost, type FileFailure} from './deliver-to-host.js'
 import {readManifest} from './manifest.js'
 import {type PlacementMode, planPlacement} from './plan-placement.js'
@@ -31,6 +31,8 @@ export interface DataRequest {
   placement: PlacementMode
   seed?: number | undefined
   keep: boolean
+  /** Send files that reuse the name of a delivered (and deleted) file, replacing the host's copy. */
+  replace: boolean
   dryRun: boolean
   /** `--remote-root`, default `~/director`. */
   remoteRoot: string
@@ -115,9 +117,13 @@ export async function distributeData(
   const scan = await scanDataDir(request.dir, {extensions: request.extensions})
   const stateDir = join(request.dir, STATE_DIR_NAME, request.project)
   const manifestPath = join(stateDir, 'manifest.jsonl')
-  const release = request.dryRun ? () => undefined : takeRunLock(join(stateDir, 'lock'))
+  // One run per data folder, whatever the project: two projects would send the same files.
+  const release = request.dryRun ? () => undefined : takeRunLock(join(request.dir, STATE_DIR_NAME, 'lock'))
   try {
-    const resume = await resumeFromManifest(scan.files, readManifest(manifestPath), request.keep || request.dryRun)
+    const resume = await resumeFromManifest(scan.files, readManifest(manifestPath), {
+      keep: request.keep || request.dryRun,
+      replace: request.replace,
+    })
     const names = targets.all.map((host) => host.name)
     const selected = new Set(targets.selected.map((host) => host.name))
     const placement = planPlacement(
@@ -139,7 +145,14 @@ export async function distributeData(
       notSelected: names
         .filter((name) => !selected.has(name))
         .reduce((sum, name) => sum + (shares.get(name)?.length ?? 0), 0),
-      undelivered: [],
+      undelivered: resume.conflicts.map(({file, host}) => ({
+        file,
+        host,
+        failure: failure(
+          'conflict',
+          `${file} was delivered to ${host} earlier with other content and its source deleted: rename the new file, or pass --replace to overwrite the copy on ${host}`,
+        ),
+      })),
       delivered: 0,
       manifest: manifestPath,
       ms: 0,

@@ -12,8 +12,8 @@ export const WHOLE_READ_LIMIT = 256 * 1024
 
 /** A local file opened for sending: read already (small) or ready to stream (large), or why not. */
 export type FileSource =
-  | {kind: 'whole'; data: Buffer; mtime: Date}
-  | {kind: 'stream'; handle: FileHandle; size: number; mtime: Date}
+  | {kind: 'whole'; data: Buffer; mtimeMs: number}
+  | {kind: 'stream'; handle: FileHandle; size: number; mtimeMs: number}
   | {kind: 'failed'; failure: Failure}
 
 /**
@@ -31,15 +31,15 @@ export async function openSource(path: string, rel: string): Promise<FileSource>
   }
 
   try {
-    const {size, mtime} = fstatSync(fd)
+    const {size, mtimeMs} = fstatSync(fd)
     if (size > WHOLE_READ_LIMIT) {
       closeSync(fd)
-      return {kind: 'stream', handle: await open(path, 'r'), size, mtime}
+      return {kind: 'stream', handle: await open(path, 'r'), size, mtimeMs}
     }
 
     const data = readFileSync(fd)
     closeSync(fd)
-    return {kind: 'whole', data, mtime}
+    return {kind: 'whole', data, mtimeMs}
   } catch (error) {
     closeSync(fd)
     return failedSource(rel, error)
@@ -52,6 +52,13 @@ function failedSource(rel: string, error: unknown): FileSource {
   return {kind: 'failed', failure: failure('unreadable', `${rel} cannot be read (${code ?? String(error)})`)}
 }
 
+/** What was sent of a file: its size and md5, and its mtime when it was opened. */
+export interface SentBytes {
+  size: number
+  md5: string
+  mtimeMs: number
+}
+
 /**
  * Writes a source into the tar stream as one entry and returns its size and md5, computed from
  * the very bytes sent (one read of each file). A streamed file sends exactly the size it had when
@@ -62,22 +69,24 @@ export async function packSource(
   name: string,
   source: Exclude<FileSource, {kind: 'failed'}>,
   onBytes: (bytes: number) => void,
-): Promise<{size: number; md5: string}> {
+): Promise<SentBytes> {
   const hash = createHash('md5')
   if (source.kind === 'whole') {
     hash.update(source.data)
     // The callback fires once the entry is through the pack, which waits for the channel to drain.
     await new Promise<void>((resolve, reject) => {
-      pack.entry({name, size: source.data.length, mode: 0o644, mtime: source.mtime}, source.data, (error) =>
-        error ? reject(error) : resolve(),
+      pack.entry(
+        {name, size: source.data.length, mode: 0o644, mtime: new Date(source.mtimeMs)},
+        source.data,
+        (error) => (error ? reject(error) : resolve()),
       )
     })
     onBytes(source.data.length)
-    return {size: source.data.length, md5: hash.digest('hex')}
+    return {size: source.data.length, md5: hash.digest('hex'), mtimeMs: source.mtimeMs}
   }
 
   try {
-    const entry = pack.entry({name, size: source.size, mode: 0o644, mtime: source.mtime})
+    const entry = pack.entry({name, size: source.size, mode: 0o644, mtime: new Date(source.mtimeMs)})
     const stream = source.handle.createReadStream({
       highWaterMark: 1024 * 1024,
       autoClose: false,
@@ -89,7 +98,7 @@ export async function packSource(
       onBytes(chunk.length)
     })
     await pipeline(stream, entry)
-    return {size: source.size, md5: hash.digest('hex')}
+    return {size: source.size, md5: hash.digest('hex'), mtimeMs: source.mtimeMs}
   } finally {
     await source.handle.close()
   }

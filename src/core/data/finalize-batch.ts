@@ -3,7 +3,6 @@ import type {SFTPWrapper} from 'ssh2'
 import {posix} from 'node:path'
 import pLimit from 'p-limit'
 
-import type {SftpError} from '../remote-fs/sftp-calls.js'
 import type {SshSession} from '../ssh/session.js'
 
 import {REMOTE_MANIFEST} from './remote-commands.js'
@@ -35,49 +34,53 @@ export async function finalizeBatch(
   root: string,
   {renames, drops, manifest}: BatchOutcome,
 ): Promise<Set<string>> {
-  const sftp = await session.sftp()
   const limit = pLimit(IN_FLIGHT)
   const failed = new Set<string>()
   await Promise.all([
     ...renames.map(async ({part, final}) =>
       limit(async () => {
-        const ok = await renameOver(sftp, posix.join(root, part), posix.join(root, final))
+        const ok = await renameOver(session, posix.join(root, part), posix.join(root, final))
         if (!ok) failed.add(final)
       }),
     ),
-    ...drops.map(async (part) => limit(async () => removeFile(sftp, posix.join(root, part)))),
+    ...drops.map(async (part) => limit(async () => removeFile(session, posix.join(root, part)))),
   ])
-  if (manifest !== '') await appendText(sftp, posix.join(root, REMOTE_MANIFEST), manifest)
+  // The host's manifest is a convenience copy: the files are in place, the local one is the record.
+  if (manifest !== '')
+    await attempt(session, (sftp, done) => sftp.appendFile(posix.join(root, REMOTE_MANIFEST), manifest, done))
   return failed
 }
 
 /** Removes files; a file already gone is fine. Best effort: used after failures too. */
 export async function removeParts(session: SshSession, root: string, parts: string[]): Promise<void> {
-  const sftp = await session.sftp()
   const limit = pLimit(IN_FLIGHT)
-  await Promise.all(parts.map(async (part) => limit(async () => removeFile(sftp, posix.join(root, part)))))
+  await Promise.all(parts.map(async (part) => limit(async () => removeFile(session, posix.join(root, part)))))
 }
 
-async function renameOver(sftp: SFTPWrapper, from: string, to: string): Promise<boolean> {
-  const posixRename = await call((done) => sftp.ext_openssh_rename(from, to, done))
-  if (posixRename === undefined) return true
-  // A server without OpenSSH's extension: plain SFTP rename does not replace, so clear the way.
-  await removeFile(sftp, to)
-  return (await call((done) => sftp.rename(from, to, done))) === undefined
+/**
+ * OpenSSH's posix-rename replaces the target atomically. Only a server that lacks the extension
+ * gets plain SFTP rename, which does not replace: the old copy is removed first. Any other error
+ * (the connection went away) leaves everything as it is.
+ */
+async function renameOver(session: SshSession, from: string, to: string): Promise<boolean> {
+  const error = await attempt(session, (sftp, done) => sftp.ext_openssh_rename(from, to, done))
+  if (error === undefined) return true
+  if (!/does not support/i.test(error.message)) return false
+  await removeFile(session, to)
+  return (await attempt(session, (sftp, done) => sftp.rename(from, to, done))) === undefined
 }
 
-async function removeFile(sftp: SFTPWrapper, path: string): Promise<void> {
-  await call((done) => sftp.unlink(path, done))
+async function removeFile(session: SshSession, path: string): Promise<void> {
+  await attempt(session, (sftp, done) => sftp.unlink(path, done))
 }
 
-async function appendText(sftp: SFTPWrapper, path: string, text: string): Promise<void> {
-  const error = await call((done) => sftp.appendFile(path, text, done))
-  if (error) throw error
-}
-
-/** Runs an SFTP call and resolves with its error, or undefined on success. */
-async function call(start: (done: (error?: SftpError | null) => void) => void): Promise<SftpError | undefined> {
-  return new Promise((resolve) => {
-    start((error) => resolve(error ?? undefined))
-  })
+/** Runs an SFTP call and resolves with its error, or undefined on success; never hangs. */
+async function attempt(
+  session: SshSession,
+  run: (sftp: SFTPWrapper, done: (error?: Error | null) => void) => void,
+): Promise<Error | undefined> {
+  return session.sftpCall<void>(run).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  )
 }

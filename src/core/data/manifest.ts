@@ -15,6 +15,12 @@ export interface ManifestRecord {
   md5?: string
   /** Absolute path on the host (done only). */
   remote?: string
+  /**
+   * Done only: whether the local source was deleted, or kept (--keep, or it changed while it was
+   * sent). A kept source that changes later is an update for the same host; a deleted one that
+   * reappears with other content is another file that reuses the name.
+   */
+  source?: 'deleted' | 'kept'
   time: string
 }
 

@@ -13,19 +13,25 @@ export interface ResumeState {
   alreadyDelivered: DataFile[]
   /** Hosts an earlier, unfinished run assigned: those files keep them. */
   previousHosts: Map<string, string>
+  /**
+   * Files that reuse the name of a file delivered earlier whose source was deleted: sending them
+   * would replace the only copy of the earlier file. Left here unless `replace`.
+   */
+  conflicts: Array<{file: string; host: string}>
 }
 
 /**
  * Reconciles the scan with the manifest of earlier runs. A source whose identical copy was
  * verified on a host (same md5) is not sent again; it is removed now if an interrupted run had
- * not yet removed it. A file that changed since is sent again, to the same host.
+ * not yet removed it. A kept source that changed since is sent again, to the same host; a new
+ * file under the name of one delivered and deleted is a conflict.
  */
 export async function resumeFromManifest(
   files: DataFile[],
   manifest: ManifestState,
-  keep: boolean,
+  {keep, replace}: {keep: boolean; replace: boolean},
 ): Promise<ResumeState> {
-  const state: ResumeState = {pending: [], alreadyDelivered: [], previousHosts: new Map()}
+  const state: ResumeState = {pending: [], alreadyDelivered: [], previousHosts: new Map(), conflicts: []}
   for (const file of files) {
     const record = manifest.get(file.rel)
     if (record === undefined) {
@@ -34,11 +40,15 @@ export async function resumeFromManifest(
     }
 
     state.previousHosts.set(file.rel, record.host)
-    if (record.event === 'done' && record.size === file.size && record.md5 === (await md5OfFile(file.abs))) {
+    if (record.event !== 'done') {
+      state.pending.push(file)
+    } else if (record.size === file.size && record.md5 === (await md5OfFile(file.abs))) {
       state.alreadyDelivered.push(file)
       if (!keep) await unlink(file.abs).catch(() => undefined)
-    } else {
+    } else if (record.source === 'kept' || replace) {
       state.pending.push(file)
+    } else {
+      state.conflicts.push({file: file.rel, host: record.host})
     }
   }
 

@@ -18,7 +18,7 @@ export interface DataFile {
 
 export interface SkippedFile {
   rel: string
-  reason: 'socket' | 'symlink' | 'special' | 'unreadable'
+  reason: 'reserved name' | 'socket' | 'special' | 'symlink' | 'unreadable'
 }
 
 export interface ScanResult {
@@ -71,6 +71,12 @@ async function walk(root: string, dir: string, options: ScanOptions, result: Sca
       await walk(root, abs, options, result)
     } else if (entry.isFile()) {
       if (!hasExtension(entry.name, options.extensions)) continue
+      // Names director itself uses on the hosts: such a file would be taken for ours there.
+      if (entry.name.startsWith('.director-')) {
+        result.skipped.push({rel, reason: 'reserved name'})
+        continue
+      }
+
       const stats = await lstat(abs).catch(() => undefined)
       // A file that vanished between readdir and lstat is simply not there.
       if (stats) result.files.push({rel, abs, size: stats.size})

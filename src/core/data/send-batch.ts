@@ -8,7 +8,7 @@ import {failure, type Failure, HostFailure} from '../host-result.js'
 import {exitOf, type ExitStatus, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {CoalesceChunks, CorkedChannelWriter} from './coalesce-chunks.js'
-import {type FileSource, openSource, packSource} from './file-source.js'
+import {type FileSource, openSource, packSource, type SentBytes} from './file-source.js'
 import {listName, parseMd5sumZ, receiveBatchScript} from './remote-commands.js'
 
 export interface BatchItem {
@@ -19,7 +19,7 @@ export interface BatchItem {
 
 /** What became of one file of a batch: both md5s, or why it was not sent. */
 export type SentItem =
-  | {item: BatchItem; sent: true; size: number; localMd5: string; remoteMd5: string | undefined}
+  | {item: BatchItem; sent: true; size: number; mtimeMs: number; localMd5: string; remoteMd5: string | undefined}
   | {item: BatchItem; sent: false; failure: Failure}
 
 export interface BatchOptions {
@@ -61,7 +61,7 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
         () => undefined,
         (error: unknown) => error,
       )
-      const packed: Array<{item: BatchItem; size: number; md5: string} | {item: BatchItem; failure: Failure}> = []
+      const packed: Array<(SentBytes & {item: BatchItem}) | {item: BatchItem; failure: Failure}> = []
       for (const [index, item] of items.entries()) {
         const source = await sources.take(index)
         packed.push(
@@ -83,7 +83,14 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
       return packed.map((entry): SentItem =>
         'failure' in entry
           ? {item: entry.item, sent: false, failure: entry.failure}
-          : {item: entry.item, sent: true, size: entry.size, localMd5: entry.md5, remoteMd5: sums.get(entry.item.part)},
+          : {
+              item: entry.item,
+              sent: true,
+              size: entry.size,
+              mtimeMs: entry.mtimeMs,
+              localMd5: entry.md5,
+              remoteMd5: sums.get(entry.item.part),
+            },
       )
     } catch (error) {
       channel.close()

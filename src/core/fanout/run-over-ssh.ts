@@ -5,6 +5,9 @@ import type {SshSession} from '../ssh/session.js'
 import {type ConnectOptions, openSession} from '../ssh/connect.js'
 import {type FanOutOptions, runOnHosts} from './run-on-hosts.js'
 
+/** How long a step may go on cleaning up after its signal fired before its connection is cut. */
+export const ABORT_GRACE_MS = 5000
+
 /** A step that works on one logged-in host. */
 export type SessionStep<T> = (session: SshSession, signal: AbortSignal) => Promise<T>
 
@@ -20,9 +23,19 @@ export async function runOverSsh<T>(
 ): Promise<Array<HostResult<T>>> {
   return runOnHosts(hosts, fanOut, async (host, signal) => {
     const session = await openSession(host, connect, signal)
+    // After Ctrl-C or the deadline, a host that no longer answers would keep its step waiting
+    // until keepalives give up (~45 s): past a short grace, the connection is cut.
+    let timer: NodeJS.Timeout | undefined
+    const cut = (): void => {
+      timer = setTimeout(() => session.destroy(), ABORT_GRACE_MS)
+    }
+
+    signal.addEventListener('abort', cut, {once: true})
     try {
       return await step(session, signal)
     } finally {
+      signal.removeEventListener('abort', cut)
+      clearTimeout(timer)
       session.close()
     }
   })

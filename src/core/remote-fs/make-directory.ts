@@ -1,12 +1,17 @@
-import type {SFTPWrapper} from 'ssh2'
-
 import {posix} from 'node:path'
 
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, HostFailure} from '../host-result.js'
 import {resolveRemotePath} from './remote-path.js'
-import {SFTP_PERMISSION_DENIED, type SftpError, sftpHome, sftpMkdir, statOrUndefined} from './sftp-calls.js'
+import {
+  SFTP_PERMISSION_DENIED,
+  type SftpError,
+  sftpHome,
+  sftpMakeParents,
+  sftpMkdir,
+  statOrUndefined,
+} from './sftp-calls.js'
 
 export interface MakeDirectoryRequest {
   /** The parent as the user wrote it (`~`, relative to home, or absolute). */
@@ -27,42 +32,33 @@ export interface MadeDirectory {
  * literally. A missing parent fails unless `parents`; an existing folder is `exists`.
  */
 export async function makeDirectory(session: SshSession, request: MakeDirectoryRequest): Promise<MadeDirectory> {
-  const sftp = await session.sftp()
   const host = session.host.name
-  const parent = resolveRemotePath(request.path, await sftpHome(sftp))
+  const parent = resolveRemotePath(request.path, await sftpHome(session))
   const target = posix.join(parent, request.dirName)
-  const parentStats = await statOrUndefined(sftp, parent).catch((error: SftpError) => fail(host, parent, error))
+  const parentStats = await statOrUndefined(session, parent).catch((error: SftpError) => fail(host, parent, error))
   if (parentStats === undefined) {
     if (!request.parents) {
       throw new HostFailure(failure('no-such-path', `${parent} does not exist on ${host} (use --parents to create it)`))
     }
 
-    await makeParents(sftp, parent, host)
+    await sftpMakeParents(session, parent).catch((error: SftpError) => fail(host, parent, error))
   } else if (!parentStats.isDirectory()) {
     throw new HostFailure(failure('exists-not-dir', `${parent} on ${host} is not a folder`))
   }
 
-  return {path: target, outcome: await makeOne(sftp, target, host)}
+  return {path: target, outcome: await makeOne(session, target, host)}
 }
 
-async function makeOne(sftp: SFTPWrapper, path: string, host: string): Promise<MadeDirectory['outcome']> {
+async function makeOne(session: SshSession, path: string, host: string): Promise<MadeDirectory['outcome']> {
   try {
-    await sftpMkdir(sftp, path)
+    await sftpMkdir(session, path)
     return 'created'
   } catch (error) {
     // SFTP reports "exists" as a generic failure: look at what is there.
-    const stats = await statOrUndefined(sftp, path).catch(() => {})
+    const stats = await statOrUndefined(session, path).catch(() => undefined)
     if (stats?.isDirectory()) return 'exists'
     if (stats) throw new HostFailure(failure('exists-not-dir', `${path} on ${host} exists and is not a folder`))
     return fail(host, path, error as SftpError)
-  }
-}
-
-async function makeParents(sftp: SFTPWrapper, path: string, host: string): Promise<void> {
-  let current = '/'
-  for (const part of path.split('/').filter(Boolean)) {
-    current = posix.join(current, part)
-    await makeOne(sftp, current, host)
   }
 }
 

@@ -1,5 +1,3 @@
-import type {SFTPWrapper} from 'ssh2'
-
 import {posix} from 'node:path'
 
 import type {SshSession} from '../ssh/session.js'
@@ -11,7 +9,7 @@ import {
   SFTP_PERMISSION_DENIED,
   type SftpError,
   sftpHome,
-  sftpMkdir,
+  sftpMakeParents,
 } from '../remote-fs/sftp-calls.js'
 
 const EXECUTABLE = 0o755
@@ -22,43 +20,23 @@ const EXECUTABLE = 0o755
  * repeated run costs one put and one chmod.
  */
 export async function uploadScript(session: SshSession, localPath: string, remotePath: string): Promise<string> {
-  const sftp = await session.sftp()
-  const target = resolveRemotePath(remotePath, await sftpHome(sftp))
+  const target = resolveRemotePath(remotePath, await sftpHome(session))
   const host = session.host.name
+  const put = async (): Promise<void> =>
+    session.sftpCall<void>((sftp, done) => sftp.fastPut(localPath, target, {mode: EXECUTABLE}, done))
   try {
-    await put(sftp, localPath, target).catch(async (error: SftpError) => {
+    await put().catch(async (error: SftpError) => {
       if (error.code !== SFTP_NO_SUCH_FILE) throw error
-      await makeParents(sftp, posix.dirname(target))
-      await put(sftp, localPath, target)
+      await sftpMakeParents(session, posix.dirname(target))
+      await put()
     })
-    await new Promise<void>((resolve, reject) => {
-      sftp.chmod(target, EXECUTABLE, (error: SftpError | null | undefined) => (error ? reject(error) : resolve()))
-    })
+    await session.sftpCall<void>((sftp, done) => sftp.chmod(target, EXECUTABLE, done))
   } catch (error) {
+    if (error instanceof HostFailure) throw error
     const {code, message} = error as SftpError
     const kind = code === SFTP_PERMISSION_DENIED ? 'permission-denied' : 'remote-error'
     throw new HostFailure(failure(kind, `${host}: cannot upload the script to ${target}: ${message}`))
   }
 
   return target
-}
-
-async function put(sftp: SFTPWrapper, localPath: string, remotePath: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    sftp.fastPut(localPath, remotePath, {mode: EXECUTABLE}, (error) => (error ? reject(error) : resolve()))
-  })
-}
-
-/** mkdir -p over SFTP: each missing folder from the top; existing ones are fine. */
-async function makeParents(sftp: SFTPWrapper, path: string): Promise<void> {
-  let current = '/'
-  for (const part of path.split('/').filter(Boolean)) {
-    current = posix.join(current, part)
-    await sftpMkdir(sftp, current).catch(async (error: SftpError) => {
-      const exists = await new Promise<boolean>((resolve) => {
-        sftp.stat(current, (statError, stats) => resolve(!statError && stats.isDirectory()))
-      })
-      if (!exists) throw error
-    })
-  }
 }

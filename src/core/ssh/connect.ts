@@ -11,7 +11,7 @@ import type {KnownHostsStore} from './known-hosts-store.js'
 import {type Failure, failure, HostFailure} from '../host-result.js'
 import {classifySshError, type ConnectErrorContext, isTransientHandshakeError} from './classify-ssh-error.js'
 import {decideHostKey, type HostKeyCheck, preferredHostKeyAlgorithms} from './host-key-policy.js'
-import {keyTypeOfBlob} from './known-hosts.js'
+import {entryMatches, keyTypeOfBlob, type KnownHostEntry} from './known-hosts.js'
 import {type Negotiated, SshSession} from './session.js'
 
 /** ssh2's host key algorithms, in its default order. */
@@ -157,7 +157,8 @@ async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSi
         readyTimeout: options.connectTimeoutMs + 1000,
         keepaliveInterval: (options.keepaliveSeconds ?? 15) * 1000,
         keepaliveCountMax: 3,
-        algorithms: {serverHostKey: preferredHostKeyAlgorithms(entries, HOST_KEY_ALGORITHMS)},
+        // Known key types of THIS host first, as OpenSSH orders them (order_hostkeyalgs).
+        algorithms: {serverHostKey: preferredHostKeyAlgorithms(entriesFor(entries, address), HOST_KEY_ALGORITHMS)},
         hostVerifier(blob: Buffer): boolean {
           const presented = {type: keyTypeOfBlob(blob), key: blob.toString('base64')}
           const decision = decideHostKey(entries, address, presented, options.hostKeyCheck)
@@ -185,6 +186,10 @@ async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSi
       })
     })
   })
+}
+
+function entriesFor(entries: KnownHostEntry[], {host, port}: {host: string; port: number}): KnownHostEntry[] {
+  return entries.filter((entry) => entry.marker === undefined && entryMatches(entry, host, port))
 }
 
 function timeoutFailure(stage: ConnectErrorContext['stage'], target: string, ms: number): Failure {

@@ -43,13 +43,14 @@ export function hostToken(host: string, port: number): string {
 
 /** Whether an entry's host field names this host (plain patterns, `!` negation, or hashed `|1|`). */
 export function entryMatches(entry: KnownHostEntry, host: string, port: number): boolean {
-  const token = hostToken(host, port)
+  // OpenSSH lowercases the name before matching and before hashing it.
+  const token = hostToken(host.toLowerCase(), port)
   if (entry.patterns.startsWith('|1|')) return hashedMatches(entry.patterns, token)
   let matched = false
   for (const pattern of entry.patterns.split(',')) {
     const negated = pattern.startsWith('!')
     const glob = negated ? pattern.slice(1) : pattern
-    if (globToRegExp(glob.toLowerCase()).test(token.toLowerCase())) {
+    if (globToRegExp(glob.toLowerCase()).test(token)) {
       if (negated) return false
       matched = true
     }

@@ -98,16 +98,56 @@ export class SshSession {
     })
   }
 
-  /** The connection's SFTP channel, opened on first use. */
+  /** The connection's SFTP channel, opened on first use (and again if it closed). */
   async sftp(): Promise<SFTPWrapper> {
     this.throwIfLost()
     this.sftpChannel ??= new Promise((resolve, reject) => {
       this.client.sftp((error, sftp) => {
-        if (error) reject(new HostFailure(failure('protocol', `${this.host.name}: SFTP unavailable: ${error.message}`)))
-        else resolve(sftp)
+        if (error) {
+          this.sftpChannel = undefined
+          reject(new HostFailure(failure('protocol', `${this.host.name}: SFTP unavailable: ${error.message}`)))
+          return
+        }
+
+        // Every call in flight listens for the close (see sftpCall).
+        sftp.setMaxListeners(0)
+        sftp.once('close', () => {
+          closedSftp.add(sftp)
+          this.sftpChannel = undefined
+        })
+        resolve(sftp)
       })
     })
     return this.sftpChannel
+  }
+
+  /**
+   * One SFTP request that always settles: ssh2 never calls back a request made on, or pending
+   * on, a channel that closed (a host that went away), so the close rejects it here.
+   */
+  async sftpCall<T>(run: (sftp: SFTPWrapper, done: (error?: Error | null, value?: T) => void) => void): Promise<T> {
+    const sftp = await this.sftp()
+    const lost = (): HostFailure =>
+      new HostFailure(failure('connection-lost', `${this.host.name}: the SFTP channel closed`))
+    return new Promise<T>((resolve, reject) => {
+      if (closedSftp.has(sftp)) {
+        reject(lost())
+        return
+      }
+
+      const onClose = (): void => reject(lost())
+      sftp.once('close', onClose)
+      run(sftp, (error, value) => {
+        sftp.off('close', onClose)
+        if (error) reject(error)
+        else resolve(value as T)
+      })
+    })
+  }
+
+  /** Ends the connection at once: everything waiting on it settles (used after Ctrl-C's grace). */
+  destroy(): void {
+    this.socket.destroy()
   }
 
   /**
@@ -132,6 +172,9 @@ export class SshSession {
       throw new HostFailure(failure('connection-lost', `${this.host.name}: connection lost (${this.lost.message})`))
   }
 }
+
+/** SFTP channels known to have closed: a request on them would never be answered. */
+const closedSftp = new WeakSet<SFTPWrapper>()
 
 /** How a remote command ended: its status or signal, or undefined when the channel closed without saying. */
 export type ExitStatus = {code: number | null; signal: string | null} | undefined

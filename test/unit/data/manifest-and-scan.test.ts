@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict'
-import {appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -7,6 +16,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {BATCH_FILES, splitBatches} from '../../../src/core/data/deliver-to-host.js'
 import {appendManifest, readManifest} from '../../../src/core/data/manifest.js'
+import {takeRunLock} from '../../../src/core/data/run-lock.js'
 import {parseExtensions, scanDataDir} from '../../../src/core/data/scan-data-dir.js'
 import {UsageError} from '../../../src/core/errors.js'
 
@@ -45,7 +55,16 @@ describe('scanDataDir', () => {
     dir = mkdtempSync(join(tmpdir(), 'director-scan-'))
     mkdirSync(join(dir, 'b', 'c'), {recursive: true})
     mkdirSync(join(dir, '.director', 'p'), {recursive: true})
-    for (const file of ['a_1.txt', 'b/c/d_2.gz', 'b/e_3.zip', 'notes.md', 'B.TXT', '.director/p/manifest.jsonl']) {
+    const files = [
+      'a_1.txt',
+      'b/c/d_2.gz',
+      'b/e_3.zip',
+      'notes.md',
+      'B.TXT',
+      '.director/p/manifest.jsonl',
+      'b/.director-part-x-1.txt',
+    ]
+    for (const file of files) {
       writeFileSync(join(dir, file), file)
     }
 
@@ -60,13 +79,14 @@ describe('scanDataDir', () => {
     rmSync(dir, {recursive: true, force: true})
   })
 
-  it('takes .txt .zip .gz by default, sorted, reports symlinks and sockets, skips its own state', async () => {
+  it('takes .txt .zip .gz by default, sorted; reports symlinks, sockets and director names; skips its state', async () => {
     const scan = await scanDataDir(dir, {extensions: ['txt', 'zip', 'gz']})
     assert.deepEqual(
       scan.files.map((file) => file.rel),
       ['B.TXT', 'a_1.txt', 'b/c/d_2.gz', 'b/e_3.zip'],
     )
     assert.deepEqual(scan.skipped.map((s) => [s.rel, s.reason]).sort(), [
+      ['b/.director-part-x-1.txt', 'reserved name'],
       ['link.txt', 'symlink'],
       ['sock.txt', 'socket'],
     ])
@@ -92,6 +112,28 @@ describe('scanDataDir', () => {
   it('parses --ext lists', () => {
     assert.deepEqual(parseExtensions('txt, .json,gz'), ['txt', 'json', 'gz'])
     assert.throws(() => parseExtensions(' , '), UsageError)
+  })
+})
+
+describe('takeRunLock', () => {
+  it('lets one run in, refuses a second, and takes over the lock of a dead process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'director-lock-'))
+    try {
+      const path = join(dir, '.director', 'lock')
+      const release = takeRunLock(path)
+      assert.throws(
+        () => takeRunLock(path),
+        (error: unknown) => error instanceof UsageError && /another director \(pid \d+\)/.test(error.message),
+      )
+      release()
+      writeFileSync(path, '999999999\n')
+      const again = takeRunLock(path)
+      assert.equal(readFileSync(path, 'utf8'), `${process.pid}\n`)
+      again()
+      assert.equal(existsSync(path), false)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
 

@@ -35,6 +35,7 @@ describe('known_hosts parsing and matching', () => {
   const matches: Array<[string, number, number, boolean]> = [
     // [host, port, entry index, matches]
     ['node01', 22, 0, true],
+    ['NODE01', 22, 0, true],
     ['node01', 2222, 0, false],
     ['node02', 2222, 1, true],
     ['node02', 22, 1, false],
