@@ -7,6 +7,7 @@ import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 import {UsageError} from '../core/errors.js'
 import {type Inventory, loadHosts} from '../core/inventory/load-hosts.js'
 import {ExitCode} from './exit-codes.js'
+import {applySettings, readSettingsFiles} from './settings.js'
 
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof DirectorCommand)['baseFlags'] & T['flags']
@@ -50,11 +51,13 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   public override async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as typeof DirectorCommand
+    // Settings files and DIRECTOR_* variables become the flags' defaults (see settings.ts).
+    const files = readSettingsFiles(this.config, process.cwd())
     const {args, argv, flags} = await this.parse({
       args: ctor.args,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
-      flags: ctor.flags,
+      flags: await applySettings(ctor.flags, files, this),
       strict: ctor.strict,
     })
     this.flags = flags as FlagsOf<T>
