@@ -49,7 +49,11 @@ export function readSettingsFiles(config: Config, cwd: string): SettingsFile[] {
  * `env`, above any default) and takes its default from the last settings file that sets it,
  * checked by the flag's own parser. Precedence: built-in < file < environment < command line.
  */
-export async function applySettings(flags: FlagMap | undefined, files: SettingsFile[], command: Command): Promise<FlagMap> {
+export async function applySettings(
+  flags: FlagMap | undefined,
+  files: SettingsFile[],
+  command: Command,
+): Promise<FlagMap> {
   const result: FlagMap = {}
   for (const [name, flag] of Object.entries(flags ?? {})) {
     if (NOT_SETTINGS.has(name)) {
@@ -62,7 +66,9 @@ export async function applySettings(flags: FlagMap | undefined, files: SettingsF
     const env = flag.env ?? (ENV_READ_ELSEWHERE.has(name) ? undefined : settingEnvVar(name))
     const withEnv = (env === undefined ? flag : {...flag, env}) as AnyFlag
     result[name] =
-      raw === undefined ? withEnv : ({...withEnv, default: await typed({...withEnv, name} as AnyFlag, raw, file, command)} as AnyFlag)
+      raw === undefined
+        ? withEnv
+        : ({...withEnv, default: await typed({...withEnv, name} as AnyFlag, raw, file, command)} as AnyFlag)
   }
 
   return result
