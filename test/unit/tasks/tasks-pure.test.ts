@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
+import type {TaskView} from '../../../src/core/tasks/task-view.js'
+
 import {parseTaskListing} from '../../../src/core/tasks/parse-task-listing.js'
+import {planReconcile} from '../../../src/core/tasks/plan-reconcile.js'
 import {planTaskPlacement} from '../../../src/core/tasks/plan-task-placement.js'
 import {isTaskId, makeTaskId} from '../../../src/core/tasks/task-id.js'
 import {deriveTaskState, type SandboxFields} from '../../../src/core/tasks/task-state.js'
@@ -113,4 +116,77 @@ describe('planTaskPlacement', () => {
     })
 
   it('places nothing without hosts', () => assert.deepEqual(planTaskPlacement([], new Map(), 3).size, 0))
+})
+
+describe('planReconcile', () => {
+  const view = (id: string, host: string, state: TaskView['state']): TaskView => ({
+    id,
+    project: 'p',
+    host,
+    pid: 1,
+    state,
+    startedAt: null,
+    uptimeSeconds: null,
+    exitCode: null,
+    reason: null,
+  })
+  const always = {count: 3, restart: 'always' as const}
+  const onFailure = {count: 3, restart: 'on-failure' as const}
+  const cases: Array<[string, TaskView[], typeof always | typeof onFailure, string[], [number, string[], string[]]]> = [
+    ['starts the missing ones', [view('t1', 'a', 'running')], always, [], [2, [], []]],
+    [
+      'nothing to do',
+      [view('t1', 'a', 'running'), view('t2', 'b', 'running'), view('t3', 'c', 'running')],
+      always,
+      [],
+      [0, [], []],
+    ],
+    [
+      'replaces a failed one elsewhere',
+      [view('t1', 'a', 'failed'), view('t2', 'b', 'running'), view('t3', 'c', 'running')],
+      always,
+      [],
+      [1, ['a'], []],
+    ],
+    [
+      'replaces a lost one elsewhere',
+      [view('t1', 'a', 'lost'), view('t2', 'b', 'running'), view('t3', 'c', 'running')],
+      always,
+      [],
+      [1, ['a'], []],
+    ],
+    [
+      'an ended task already seen is not avoided again',
+      [view('t1', 'a', 'failed'), view('t2', 'b', 'running')],
+      always,
+      ['t1'],
+      [2, [], []],
+    ],
+    [
+      'on-failure: a finished task is done, not replaced',
+      [view('t1', 'a', 'finished'), view('t2', 'b', 'running'), view('t3', 'c', 'running')],
+      onFailure,
+      [],
+      [0, [], []],
+    ],
+    [
+      'always: a finished task is replaced',
+      [view('t1', 'a', 'finished'), view('t2', 'b', 'running'), view('t3', 'c', 'running')],
+      always,
+      [],
+      [1, [], []],
+    ],
+    [
+      'stops the newest above the count',
+      ['t1', 't2', 't3', 't4', 't5'].map((id) => view(id, 'a', 'running')),
+      always,
+      [],
+      [0, [], ['t4', 't5']],
+    ],
+  ]
+  for (const [name, observed, desired, seen, [start, avoid, stop]] of cases)
+    it(name, () => {
+      const plan = planReconcile(observed, desired, new Set(seen))
+      assert.deepEqual([plan.start, [...plan.avoid], plan.stop], [start, avoid, stop])
+    })
 })
