@@ -56,7 +56,12 @@ export async function benchTasks(): Promise<string[]> {
     if (victim?.pid) process.kill(victim.pid, 'SIGKILL')
     await waitFor(() => starts() >= 5, 30_000, 20)
     const replacementMs = performance.now() - killedAt
+    // keep ends its cycle first: stopping the project before it exits would race a last start.
+    const ended = new Promise((resolve) => {
+      keep.once('close', resolve)
+    })
     keep.kill('SIGTERM')
+    await ended
     cli(['task', 'stop', '--project', 'kb', '--grace', '1', ...state], env)
     const sorted = [...walls].sort((a, b) => a - b)
     return [
