@@ -7,6 +7,7 @@ import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 import {UsageError} from '../core/errors.js'
 import {type Inventory, loadHosts} from '../core/inventory/load-hosts.js'
 import {ExitCode} from './exit-codes.js'
+import {applySettings, readSettingsFiles} from './settings.js'
 
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof DirectorCommand)['baseFlags'] & T['flags']
@@ -37,8 +38,8 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   /** Every positional argument in order (with `static strict = false`, also the extra ones). */
   protected positionals!: string[]
   private readonly interruption = new AbortController()
-  private readonly onSigint = (): void => {
-    process.exitCode = ExitCode.interrupted
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    process.exitCode = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted
     this.interruption.abort(new Error('interrupted'))
   }
 
@@ -50,19 +51,21 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   public override async init(): Promise<void> {
     await super.init()
     const ctor = this.ctor as typeof DirectorCommand
+    // Settings files and DIRECTOR_* variables become the flags' defaults (see settings.ts).
+    const files = readSettingsFiles(this.config, process.cwd())
     const {args, flags, raw} = await this.parse({
       args: ctor.args,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
-      flags: ctor.flags,
+      flags: await applySettings(ctor.flags, files, this),
       strict: ctor.strict,
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
     // From the raw tokens: oclif's `argv` misorders words equal to a flag's value (`--project demo x demo`).
     this.positionals = raw.filter((token) => token.type === 'arg').map((token) => token.input)
-    process.once('SIGINT', this.onSigint)
-    process.once('SIGTERM', this.onSigint)
+    process.once('SIGINT', this.onSignal)
+    process.once('SIGTERM', this.onSignal)
   }
 
   /** Reads clients.conf (and ssh_config) as the inventory flags say; says which files with --verbose. */
@@ -110,9 +113,10 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     }
   }
 
-  /** Sets exit code 1 when some part failed; 130 wins when the run was interrupted. */
+  /** Sets exit code 1 when some part failed; 130 (or 143) wins when the run was interrupted. */
   protected setFailed(failed: boolean): void {
-    if (failed && process.exitCode !== ExitCode.interrupted) process.exitCode = ExitCode.someFailed
+    const interrupted = process.exitCode === ExitCode.interrupted || process.exitCode === ExitCode.terminated
+    if (failed && !interrupted) process.exitCode = ExitCode.someFailed
   }
 
   /**
@@ -130,8 +134,8 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
-    process.removeListener('SIGINT', this.onSigint)
-    process.removeListener('SIGTERM', this.onSigint)
+    process.removeListener('SIGINT', this.onSignal)
+    process.removeListener('SIGTERM', this.onSignal)
     return super.finally(error)
   }
 }

@@ -7,4 +7,6 @@ export const ExitCode = {
   usage: 2,
   /** Interrupted (Ctrl-C) after closing sessions and writing what was collected. */
   interrupted: 130,
+  /** Stopped by SIGTERM, likewise after closing sessions and writing what was collected. */
+  terminated: 143,
 } as const

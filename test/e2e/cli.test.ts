@@ -6,7 +6,20 @@ import {describe, it} from 'node:test'
 import {runCli} from '../helpers/cli.js'
 import {repoRoot} from '../helpers/paths.js'
 
-const commands = ['data', 'hosts', 'list', 'mkdir', 'ping', 'run', 'shutdown_local', 'start_local', 'status']
+const commands = [
+  'config',
+  'data',
+  'hosts',
+  'keep',
+  'list',
+  'mkdir',
+  'ping',
+  'run',
+  'shutdown_local',
+  'start_local',
+  'status',
+]
+const taskCommands = ['task start', 'task list', 'task stop', 'task logs']
 
 describe('the director binary', () => {
   it('lists every command with a one-line description when run alone, and with help', async () => {
@@ -14,13 +27,13 @@ describe('the director binary', () => {
       const {code, stdout} = await runCli(args)
       assert.equal(code, 0)
       assert.match(stdout, /^ {2}\$ director status$/m)
-      for (const command of commands) assert.match(stdout, new RegExp(`^  ${command} +\\S`, 'm'), command)
+      for (const command of [...commands, 'task']) assert.match(stdout, new RegExp(`^  ${command} +\\S`, 'm'), command)
     }
   })
 
   it('gives every command a --help with examples', async () => {
-    for (const command of commands) {
-      const {code, stdout} = await runCli([command, '--help'])
+    for (const command of [...commands, ...taskCommands]) {
+      const {code, stdout} = await runCli([...command.split(' '), '--help'])
       assert.equal(code, 0, command)
       assert.match(stdout, /^EXAMPLES$/m, `${command} --help has no examples`)
       assert.match(stdout, new RegExp(`\\$ director ${command}`), command)

@@ -1,0 +1,56 @@
+import type {ChalkInstance} from 'chalk'
+
+import type {TaskListReport} from '../../core/tasks/list-tasks.js'
+import type {StartReport} from '../../core/tasks/start-tasks.js'
+import type {StopReport} from '../../core/tasks/stop-tasks.js'
+import type {TaskState} from '../../core/tasks/task-state.js'
+
+import {formatTable} from './table.js'
+import {formatSeconds} from './units.js'
+
+function stateColor(color: ChalkInstance, state: TaskState): (text: string) => string {
+  if (state === 'running' || state === 'finished') return color.green
+  if (state === 'staging' || state === 'killed') return color.yellow
+  return color.red
+}
+
+/** `started <id> @<host> pid <pid>` per task, then the hosts where starting failed. */
+export function renderStarted(report: StartReport, color: ChalkInstance): string[] {
+  return [
+    ...report.started.map((task) => `${color.green('started')} ${task.id} @${task.host} pid ${task.pid}`),
+    ...report.failed.map((host) => `${color.red('failed ')} @${host.host}: ${host.reason}`),
+    `${report.started.length} task(s) started in project ${report.project}, ${report.failed.length} host(s) failed`,
+  ]
+}
+
+/** The table of `task list`, then the unreachable hosts and the counts. */
+export function renderTaskList(report: TaskListReport, color: ChalkInstance): string[] {
+  if (report.tasks.length === 0 && report.unreachable.length === 0) return ['no tasks']
+  const rows = report.tasks.map((task) => [
+    task.id,
+    task.host,
+    task.pid === null ? '-' : String(task.pid),
+    stateColor(color, task.state)(task.state),
+    task.uptimeSeconds === null ? '-' : formatSeconds(task.uptimeSeconds),
+    task.exitCode === null ? '-' : String(task.exitCode),
+    task.reason ?? '',
+  ])
+  const table = formatTable([['ID', 'HOST', 'PID', 'STATE', 'UPTIME', 'EXIT', ''], ...rows])
+  const counts = Object.entries(report.counts)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`)
+  return [
+    ...table,
+    ...report.unreachable.map((host) => color.red(`unreachable @${host.host}: ${host.reason}`)),
+    `${report.tasks.length} task(s)${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
+  ]
+}
+
+/** One line per task: what the stop did. */
+export function renderStopped(report: StopReport, color: ChalkInstance): string[] {
+  if (report.tasks.length === 0) return ['no running task to stop']
+  return report.tasks.map((task) => {
+    const ok = task.outcome === 'stopped' || task.outcome === 'forced' || task.outcome === 'ended'
+    return `${ok ? color.green(task.outcome) : color.red(task.outcome)} ${task.id} @${task.host}: ${task.message}`
+  })
+}

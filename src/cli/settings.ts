@@ -1,0 +1,127 @@
+import type {Command, Config, Interfaces} from '@oclif/core'
+
+import {UsageError} from '../core/errors.js'
+import {
+  readSettingsFile,
+  settingEnvVar,
+  settingKey,
+  type SettingsFile,
+  settingsPaths,
+  type SettingType,
+} from '../core/settings/settings-file.js'
+
+type AnyFlag = Interfaces.Flag<unknown>
+type FlagMap = Record<string, AnyFlag>
+
+/** Flags no settings file or environment sets. */
+const NOT_SETTINGS = new Set(['help', 'json', 'version'])
+/** Flags whose DIRECTOR_* variable the inventory and port loaders already read (and report as the source). */
+const ENV_READ_ELSEWHERE = new Set(['clients', 'ports', 'ssh-config'])
+
+/** One effective setting, as `director config` shows it. */
+export interface EffectiveSetting {
+  key: string
+  flag: string
+  value: boolean | number | string | null
+  /** `default`, `$DIRECTOR_X`, or the settings file. */
+  source: string
+}
+
+/** Every flag name of every command, with its kind: the keys a settings file may hold. */
+export function knownSettings(config: Config): Map<string, SettingType> {
+  const known = new Map<string, SettingType>()
+  for (const command of config.commands)
+    for (const [name, flag] of Object.entries(command.flags)) {
+      if (!NOT_SETTINGS.has(name)) known.set(settingKey(name), flag.type === 'boolean' ? 'boolean' : 'value')
+    }
+
+  return known
+}
+
+/** The settings files found, lowest precedence first. */
+export function readSettingsFiles(config: Config, cwd: string): SettingsFile[] {
+  const known = knownSettings(config)
+  return settingsPaths(config.configDir, cwd).flatMap((path) => readSettingsFile(path, known, cwd) ?? [])
+}
+
+/**
+ * The command's flags with the settings applied: each flag reads `DIRECTOR_<NAME>` (oclif's
+ * `env`, above any default) and takes its default from the last settings file that sets it,
+ * checked by the flag's own parser. Precedence: built-in < file < environment < command line.
+ */
+export async function applySettings(
+  flags: FlagMap | undefined,
+  files: SettingsFile[],
+  command: Command,
+): Promise<FlagMap> {
+  const result: FlagMap = {}
+  for (const [name, flag] of Object.entries(flags ?? {})) {
+    if (NOT_SETTINGS.has(name)) {
+      result[name] = flag
+      continue
+    }
+
+    const file = files.findLast((f) => settingKey(name) in f.values)
+    const raw = file?.values[settingKey(name)]
+    const env = flag.env ?? (ENV_READ_ELSEWHERE.has(name) ? undefined : settingEnvVar(name))
+    const withEnv = (env === undefined ? flag : {...flag, env}) as AnyFlag
+    result[name] =
+      raw === undefined
+        ? withEnv
+        : ({...withEnv, default: await typed({...withEnv, name} as AnyFlag, raw, file, command)} as AnyFlag)
+  }
+
+  return result
+}
+
+async function typed(
+  flag: AnyFlag,
+  raw: boolean | number | string,
+  file: SettingsFile | undefined,
+  command: Command,
+): Promise<unknown> {
+  const where = `${file?.path ?? 'settings'}: key "${settingKey(flag.name)}"`
+  if (flag.type === 'boolean') return raw
+  const text = String(raw)
+  if (flag.options && !flag.options.includes(text))
+    throw new UsageError(`${where} must be one of ${flag.options.join(', ')}`)
+  try {
+    if (!flag.parse) return text
+    const context = Object.assign(Object.create(command) as Command, {
+      token: {type: 'flag', flag: flag.name, input: text},
+    })
+    return await flag.parse(text, context as Parameters<typeof flag.parse>[1], flag as never)
+  } catch (error) {
+    throw new UsageError(`${where}: ${(error as Error).message.split('\n')[0] ?? ''}`)
+  }
+}
+
+/**
+ * Every setting any command takes, its effective value and where it came from: the environment
+ * over the settings files over the built-in default (the command line, per run, over all).
+ */
+export function effectiveSettings(config: Config, files: SettingsFile[], env: NodeJS.ProcessEnv): EffectiveSetting[] {
+  const flags = new Map<string, Config['commands'][number]['flags'][string]>()
+  for (const command of config.commands)
+    for (const [name, flag] of Object.entries(command.flags)) {
+      if (NOT_SETTINGS.has(name)) continue
+      const seen = flags.get(name)
+      if (seen === undefined || (seen.default === undefined && flag.default !== undefined)) flags.set(name, flag)
+    }
+
+  return [...flags.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, flag]) => {
+      const key = settingKey(name)
+      const variable = settingEnvVar(name)
+      const fromEnv = env[variable]
+      if (fromEnv !== undefined && fromEnv !== '')
+        return {key, flag: `--${name}`, value: fromEnv, source: `$${variable}`}
+      const file = files.findLast((f) => key in f.values)
+      const value = file?.values[key]
+      if (file !== undefined && value !== undefined) return {key, flag: `--${name}`, value, source: file.path}
+      const builtIn =
+        typeof flag.default === 'function' ? null : ((flag.default as boolean | number | string | undefined) ?? null)
+      return {key, flag: `--${name}`, value: builtIn, source: 'default'}
+    })
+}

@@ -1,0 +1,19 @@
+import {Flags} from '@oclif/core'
+
+import {DEFAULT_REMOTE_ROOT} from '../core/run/remote-layout.js'
+
+/** Flags of every `task` command (and `keep`). */
+export const taskFlags = {
+  'state-dir': Flags.string({
+    description: 'where tasks.jsonl (the record of tasks started) lives (default: $XDG_STATE_HOME/director)',
+    helpValue: 'DIR',
+  }),
+  'remote-root': Flags.string({
+    default: DEFAULT_REMOTE_ROOT,
+    description: 'remote folder holding tasks/<task id>/ sandboxes and bin/<project>/',
+    helpValue: 'DIR',
+  }),
+}
+
+/** `--project` of the task commands that pick a project. */
+export const projectFlag = Flags.string({default: 'default', description: 'the project tasks are tagged with'})

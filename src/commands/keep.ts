@@ -1,0 +1,66 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {KeepReport} from '../core/tasks/keep-tasks.js'
+import type {RestartPolicy} from '../core/tasks/plan-reconcile.js'
+
+import {DirectorCommand} from '../cli/base-command.js'
+import {connectionFlags} from '../cli/flags.js'
+import {stateDirOf} from '../cli/local-flags.js'
+import {projectFlag, taskFlags} from '../cli/task-flags.js'
+import {taskWhat} from '../core/tasks/task-what.js'
+
+export default class Keep extends DirectorCommand<typeof Keep> {
+  static override args = {
+    count: Args.integer({description: 'how many tasks to keep running', required: true, min: 0}),
+    script: Args.string({description: 'local script to start; its arguments follow'}),
+  }
+  static override description = `Keep N tasks of a project running across the hosts, in the foreground
+Every --interval it lists the project's tasks, replaces the failed and lost ones (and finished ones with --restart always) on another host when it can, and stops the excess. Ctrl-C or SIGTERM ends it, leaving the tasks running unless --stop-on-exit; so does a file named stop in <state dir>/projects/<project>/, where keep.log is written.`
+  static override examples = ['<%= config.bin %> keep 4 ./worker.sh --project crawl --interval 15']
+  static override flags = {
+    ...connectionFlags,
+    ...taskFlags,
+    command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script'}),
+    project: projectFlag,
+    interval: Flags.integer({default: 15, description: 'seconds between two checks', min: 1}),
+    restart: Flags.string({
+      default: 'on-failure',
+      description: 'replace tasks that',
+      options: ['on-failure', 'always'],
+    }),
+    'stop-on-exit': Flags.boolean({description: 'stop the tasks when keep ends'}),
+    grace: Flags.integer({default: 10, description: 'seconds between SIGTERM and SIGKILL when stopping', min: 0}),
+    maintenance: Flags.string({
+      description: 'local executable run each cycle (failures are logged)',
+      helpValue: 'FILE',
+    }),
+  }
+  static override strict = false
+
+  public async run(): Promise<KeepReport> {
+    const {args, flags} = this
+    const inventory = this.loadInventory(flags)
+    const {keepTasks} = await import('../core/tasks/keep-tasks.js')
+    const request = {
+      what: taskWhat(args.script, this.positionals.slice(2), flags.command, process.cwd()),
+      project: flags.project,
+      remoteRoot: flags['remote-root'],
+      stateDir: stateDirOf(flags),
+      desired: {count: args.count, restart: flags.restart as RestartPolicy},
+      intervalSeconds: flags.interval,
+      stopOnExit: flags['stop-on-exit'],
+      graceSeconds: flags.grace,
+      maintenanceHook: flags.maintenance,
+    }
+    const report = await keepTasks(inventory.hosts, request, {
+      connect: await this.connectOptions(flags),
+      fanOut: this.fanOutOptions(flags),
+      remoteRoot: flags['remote-root'],
+      signal: this.signal,
+      onLog: (line) => this.log(line),
+    })
+    // Ctrl-C and SIGTERM are this command's normal end.
+    process.exitCode = 0
+    return report
+  }
+}

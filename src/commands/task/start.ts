@@ -1,0 +1,55 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {StartReport} from '../../core/tasks/start-tasks.js'
+
+import {DirectorCommand} from '../../cli/base-command.js'
+import {connectionFlags} from '../../cli/flags.js'
+import {stateDirOf} from '../../cli/local-flags.js'
+import {makeColors} from '../../cli/render/colors.js'
+import {renderStarted} from '../../cli/render/tasks.js'
+import {projectFlag, taskFlags} from '../../cli/task-flags.js'
+import {taskWhat} from '../../core/tasks/task-what.js'
+
+export default class TaskStart extends DirectorCommand<typeof TaskStart> {
+  static override args = {
+    script: Args.string({description: 'local script to upload and start; its arguments follow'}),
+  }
+  static override description = `Start a task: a process detached from SSH, in its own process group, on each host (or --count N spread over the hosts)
+Its sandbox <remote-root>/tasks/<task id>/ holds cmd, pid, start_time, stdout, stderr, started_at and, once it ends, exit_code. Arguments are passed literally.`
+  static override examples = [
+    '<%= config.bin %> task start ./worker.sh --count 6 --project crawl',
+    "<%= config.bin %> task start -c 'sleep 600' --limit node01",
+  ]
+  static override flags = {
+    ...connectionFlags,
+    ...taskFlags,
+    command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script'}),
+    count: Flags.integer({
+      description: 'tasks in all, spread over the hosts, fewest first (default: 1 per host)',
+      min: 1,
+    }),
+    project: projectFlag,
+  }
+  static override strict = false
+
+  public async run(): Promise<StartReport> {
+    const {flags} = this
+    const inventory = this.loadInventory(flags)
+    const {startTasks} = await import('../../core/tasks/start-tasks.js')
+    const request = {
+      what: taskWhat(this.args.script, this.positionals.slice(1), flags.command, process.cwd()),
+      project: flags.project,
+      remoteRoot: flags['remote-root'],
+      count: flags.count,
+      stateDir: stateDirOf(flags),
+    }
+    const report = await startTasks(inventory.hosts, request, {
+      connect: await this.connectOptions(flags),
+      fanOut: this.fanOutOptions(flags),
+      remoteRoot: flags['remote-root'],
+    })
+    for (const line of renderStarted(report, makeColors())) this.log(line)
+    this.setFailed(report.failed.length > 0)
+    return report
+  }
+}

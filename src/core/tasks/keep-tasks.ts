@@ -1,0 +1,125 @@
+import {spawnSync} from 'node:child_process'
+import {appendFileSync, existsSync, mkdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {Host} from '../inventory/host.js'
+import type {ListTasksOptions} from './list-tasks.js'
+import type {StartRequest} from './start-tasks.js'
+
+import {checkFolderName} from '../remote-fs/remote-path.js'
+import {listTasks} from './list-tasks.js'
+import {type Desired, planReconcile} from './plan-reconcile.js'
+import {startTasks} from './start-tasks.js'
+import {stopTasks} from './stop-tasks.js'
+import {readTaskRecords} from './task-store.js'
+
+export interface KeepRequest extends Omit<StartRequest, 'avoid' | 'count'> {
+  desired: Desired
+  intervalSeconds: number
+  stopOnExit: boolean
+  graceSeconds: number
+  /** A local executable run each cycle (failures are logged, not fatal). */
+  maintenanceHook?: string | undefined
+}
+
+export interface KeepReport {
+  project: string
+  cycles: number
+  started: number
+  stopped: number
+  /** Why the loop ended: the stop file, or the signal (Ctrl-C, SIGTERM). */
+  endedBy: 'signal' | 'stop-file'
+}
+
+/** `<state dir>/projects/<project>/`: keep.log, and the `stop` file that ends the loop. */
+export function projectStateDir(stateDir: string, project: string): string {
+  checkFolderName(project)
+  return join(stateDir, 'projects', project)
+}
+
+/**
+ * The `keep` loop: every interval, list the project's tasks, start replacements (away from the
+ * host a task just failed on) and stop the excess, as planReconcile says. Every action goes to
+ * `onLog` and to keep.log with a timestamp. Ends on the signal or when the `stop` file appears;
+ * the tasks go on running unless `stopOnExit`.
+ */
+export async function keepTasks(
+  hosts: Host[],
+  request: KeepRequest,
+  options: ListTasksOptions & {signal: AbortSignal; onLog: (line: string) => void},
+): Promise<KeepReport> {
+  const folder = projectStateDir(request.stateDir, request.project)
+  mkdirSync(folder, {recursive: true})
+  const log = (text: string): void => {
+    const line = `${new Date().toISOString()} ${text}`
+    appendFileSync(join(folder, 'keep.log'), `${line}\n`)
+    options.onLog(line)
+  }
+
+  const report: KeepReport = {project: request.project, cycles: 0, started: 0, stopped: 0, endedBy: 'signal'}
+  const seen = new Set<string>()
+  let completed = 0
+  const fanOut = {...options.fanOut, signal: undefined}
+  const listOptions = {...options, fanOut, project: request.project}
+  log(`keep ${request.desired.count} of project ${request.project}, every ${request.intervalSeconds} s`)
+  while (!options.signal.aborted) {
+    if (existsSync(join(folder, 'stop'))) {
+      log(`stop file found in ${folder}: ending`)
+      report.endedBy = 'stop-file'
+      break
+    }
+
+    report.cycles += 1
+    if (request.maintenanceHook) runHook(request.maintenanceHook, log)
+    const listed = await listTasks(hosts, readTaskRecords(request.stateDir), listOptions)
+    const plan = planReconcile(listed.tasks, request.desired, seen, completed)
+    completed = plan.completed
+    for (const task of plan.ended) {
+      seen.add(task.id)
+      log(`${task.state} ${task.id} @${task.host}${task.reason ? `: ${task.reason}` : ''}`)
+    }
+
+    if (plan.stop.length > 0) {
+      const stopped = await stopTasks(
+        hosts,
+        readTaskRecords(request.stateDir),
+        {kind: 'ids', ids: plan.stop},
+        {...listOptions, graceSeconds: request.graceSeconds},
+      )
+      for (const task of stopped.tasks) log(`stop ${task.id} @${task.host}: ${task.message}`)
+      report.stopped += stopped.tasks.length
+    }
+
+    if (plan.start > 0) {
+      const started = await startTasks(hosts, {...request, count: plan.start, avoid: plan.avoid}, listOptions)
+      for (const task of started.started) log(`start ${task.id} @${task.host} pid ${task.pid}`)
+      for (const host of started.failed) log(`start failed @${host.host}: ${host.reason}`)
+      report.started += started.started.length
+    }
+
+    await sleep(request.intervalSeconds * 1000, undefined, {signal: options.signal}).catch(() => {})
+  }
+
+  if (request.stopOnExit) {
+    const stopped = await stopTasks(
+      hosts,
+      readTaskRecords(request.stateDir),
+      {kind: 'project', project: request.project},
+      {...listOptions, graceSeconds: request.graceSeconds},
+    )
+    for (const task of stopped.tasks) log(`stop ${task.id} @${task.host}: ${task.message}`)
+    report.stopped += stopped.tasks.length
+  }
+
+  log(`keep ended (${report.endedBy})`)
+  return report
+}
+
+function runHook(path: string, log: (text: string) => void): void {
+  const result = spawnSync(path, [], {encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe']})
+  if (result.error || result.status !== 0)
+    log(
+      `hook ${path} failed: ${result.error?.message ?? `exit ${result.status ?? result.signal}`} ${result.stderr.trim()}`,
+    )
+}

@@ -1,0 +1,73 @@
+import type {FanOutOptions} from '../fanout/run-on-hosts.js'
+import type {Host} from '../inventory/host.js'
+import type {ConnectOptions} from '../ssh/connect.js'
+import type {SshSession} from '../ssh/session.js'
+import type {TaskRecord} from './task-store.js'
+
+import {runOverSsh} from '../fanout/run-over-ssh.js'
+import {failure, HostFailure} from '../host-result.js'
+import {posixShell} from '../ssh/shell-quote.js'
+import {parseTaskListing, type TaskListing} from './parse-task-listing.js'
+import {listTasksScript} from './task-scripts.js'
+import {type TaskState} from './task-state.js'
+import {buildTaskViews, countStates, type HostListing, type TaskView} from './task-view.js'
+
+/** What `task list` reports. */
+export interface TaskListReport {
+  project: string | null
+  tasks: TaskView[]
+  counts: Record<TaskState, number>
+  /** Hosts that could not be asked, with why. */
+  unreachable: Array<{host: string; reason: string}>
+}
+
+export interface ListTasksOptions {
+  connect: ConnectOptions
+  fanOut: FanOutOptions
+  remoteRoot: string
+  project?: string | undefined
+}
+
+/** Reads every sandbox of one host with ONE exec. */
+export async function readHostTasks(
+  session: SshSession,
+  remoteRoot: string,
+  signal?: AbortSignal,
+): Promise<TaskListing> {
+  const result = await session.exec(posixShell(listTasksScript(remoteRoot)), {signal, maxOutput: 64 * 1024 * 1024})
+  if (result.code !== 0) {
+    const detail = result.stderr.trim() || `exit ${result.code ?? result.signal}`
+    throw new HostFailure(failure('remote-error', `${session.host.name}: cannot list tasks: ${detail}`))
+  }
+
+  return parseTaskListing(result.stdout)
+}
+
+/** Asks every host (one connection and one exec each) for its tasks. */
+export async function listHostTasks(hosts: Host[], options: ListTasksOptions): Promise<HostListing[]> {
+  const results = await runOverSsh(hosts, options.connect, options.fanOut, async (session, signal) =>
+    readHostTasks(session, options.remoteRoot, signal),
+  )
+  return results.map((result) =>
+    result.ok
+      ? {host: result.host, ok: true, listing: result.value}
+      : {host: result.host, ok: false, failure: result.failure},
+  )
+}
+
+/**
+ * Lists the tasks of the hosts (of one project, when given): their state from each sandbox,
+ * and the recorded tasks of unreachable hosts as `lost`, with the reason.
+ */
+export async function listTasks(
+  hosts: Host[],
+  records: TaskRecord[],
+  options: ListTasksOptions,
+): Promise<TaskListReport> {
+  const listings = await listHostTasks(hosts, options)
+  const tasks = buildTaskViews(listings, records, options.project)
+  const unreachable = listings.flatMap((answer) =>
+    answer.ok ? [] : [{host: answer.host, reason: answer.failure.message}],
+  )
+  return {project: options.project ?? null, tasks, counts: countStates(tasks), unreachable}
+}

@@ -1,0 +1,40 @@
+import {remoteShellWord} from '../run/remote-layout.js'
+import {shellQuote} from '../ssh/shell-quote.js'
+import {PROC_FUNCTIONS} from './proc-shell.js'
+
+/** What the stop script found and did, as the one word it prints. */
+export type StopOutcome = 'ended' | 'forced' | 'missing' | 'reused' | 'stopped'
+
+/** What director recorded when it started the task: the process and its start time. */
+export interface ExpectedProcess {
+  pid: number
+  pgid: number
+  startTime: string
+}
+
+/**
+ * The stop script of one task. It signals nothing unless the recorded pid is still the task's
+ * process: alive, not a zombie, with the recorded start time and process group (otherwise the
+ * pid was reused: `reused`). Then it writes the `killed` marker, sends SIGTERM to the group,
+ * waits up to `graceSeconds` for every process of the group to end, and sends SIGKILL to the
+ * group if one is left (`forced`, else `stopped`). A task whose process has already gone is
+ * `ended`; a missing sandbox is `missing`.
+ */
+export function stopTaskScript(dir: string, expected: ExpectedProcess, graceSeconds: number): string {
+  return [
+    PROC_FUNCTIONS,
+    `d=${remoteShellWord(dir)}`,
+    `P=${shellQuote(String(expected.pid))} G=${shellQuote(String(expected.pgid))}`,
+    `S=${shellQuote(expected.startTime)}`,
+    '[ -d "$d" ] || { echo missing; exit 0; }',
+    'if ! stat_of "$P" || [ "$st" = Z ]; then echo ended; exit 0; fi',
+    '[ "$sp" = "$S" ] && [ "$pg" = "$G" ] || { echo reused; exit 0; }',
+    'date -u +%Y-%m-%dT%H:%M:%SZ > "$d/killed"',
+    'kill -s TERM -- "-$G" 2>/dev/null',
+    'g_want=$G',
+    `i=0; n=$((${Math.max(0, Math.round(graceSeconds * 10))}))`,
+    'while group_lives && [ "$i" -lt "$n" ]; do sleep 0.1; i=$((i + 1)); done',
+    'if group_lives; then kill -s KILL -- "-$G" 2>/dev/null; echo forced; else echo stopped; fi',
+    'exit 0',
+  ].join('\n')
+}

@@ -1,0 +1,74 @@
+import type {Host} from '../inventory/host.js'
+import type {ConnectOptions} from '../ssh/connect.js'
+import type {TaskRecord} from './task-store.js'
+
+import {UsageError} from '../errors.js'
+import {failure, HostFailure} from '../host-result.js'
+import {openSession} from '../ssh/connect.js'
+import {exitOf} from '../ssh/session.js'
+import {posixShell} from '../ssh/shell-quote.js'
+import {logsScript, taskDir} from './task-scripts.js'
+
+export interface LogsRequest {
+  id: string
+  stream: 'stderr' | 'stdout'
+  follow: boolean
+}
+
+/** What `task logs` reports (the output itself went to `onChunk`). */
+export interface LogsReport {
+  id: string
+  host: string
+  stream: 'stderr' | 'stdout'
+  bytes: number
+}
+
+/**
+ * Streams a task's stdout or stderr from its sandbox to `onChunk`; with `follow`, until the
+ * task's process group ends or the signal fires (Ctrl-C), which closes the channel.
+ */
+export async function readTaskLog(
+  hosts: Host[],
+  records: TaskRecord[],
+  request: LogsRequest,
+  options: {connect: ConnectOptions; signal: AbortSignal; onChunk: (chunk: Buffer) => void},
+): Promise<LogsReport> {
+  const record = records.find((r) => r.id === request.id)
+  if (record === undefined) throw new UsageError(`unknown task ${request.id}: see director task list`)
+  const host = hosts.find((h) => h.name === record.host)
+  if (host === undefined)
+    throw new UsageError(`task ${request.id} ran on ${record.host}, which is not in the inventory`)
+  const session = await openSession(host, options.connect, options.signal)
+  let bytes = 0
+  try {
+    const script = logsScript(taskDir(record.remoteRoot, record.id), request.stream, request.follow)
+    const exit = await session.withChannel(async () => {
+      const channel = await session.openExec(posixShell(script), options.signal)
+      const onAbort = (): void => {
+        channel.close()
+      }
+
+      options.signal.addEventListener('abort', onAbort, {once: true})
+      channel.on('data', (chunk: Buffer) => {
+        bytes += chunk.length
+        options.onChunk(chunk)
+      })
+      let stderr = ''
+      channel.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8')
+      })
+      channel.end()
+      try {
+        return {status: await exitOf(channel), stderr}
+      } finally {
+        options.signal.removeEventListener('abort', onAbort)
+      }
+    })
+    if (!options.signal.aborted && exit.status?.code !== 0)
+      throw new HostFailure(failure('remote-error', `${host.name}: ${exit.stderr.trim() || 'cannot read the log'}`))
+  } finally {
+    session.close()
+  }
+
+  return {id: record.id, host: host.name, stream: request.stream, bytes}
+}

@@ -1,0 +1,110 @@
+import {posix} from 'node:path'
+
+import type {RunWhat} from '../run/remote-scripts.js'
+
+import {remoteShellWord} from '../run/remote-layout.js'
+import {shellJoin, shellQuote} from '../ssh/shell-quote.js'
+import {PROC_FUNCTIONS} from './proc-shell.js'
+
+/** Exit status of the start script when the sandbox cannot be made or the task did not start. */
+export const START_FAILED = 125
+
+/** `<remote-root>/tasks`: one sandbox folder per task. */
+export function tasksDir(remoteRoot: string): string {
+  const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
+  return posix.join(root, 'tasks')
+}
+
+/** The sandbox of one task. */
+export function taskDir(remoteRoot: string, id: string): string {
+  return posix.join(tasksDir(remoteRoot), id)
+}
+
+/**
+ * Runs in the sandbox as the leader of a new session (setsid), so the task and everything it
+ * starts is one process group: records its own pid (the group), starts the command with its
+ * output in the sandbox, records the command's pid and start time, waits, writes exit_code.
+ */
+const WRAPPER = [
+  'echo "$$" > pgid',
+  '"$@" </dev/null >stdout 2>stderr &',
+  'c=$!',
+  `sp=$(sed 's/.*) //' "/proc/$c/stat" 2>/dev/null | cut -d' ' -f20)`,
+  'echo "$sp" > start_time',
+  'echo "$c" > pid.new && mv pid.new pid',
+  'wait "$c"',
+  'e=$?',
+  'echo "$e" > exit_code.new && mv exit_code.new exit_code',
+].join('\n')
+
+/**
+ * The start script: makes the sandbox, writes cmd, project and started_at, starts the wrapper
+ * detached from the SSH session (setsid, every stream redirected), waits (at most 5 s) for the
+ * pid and prints `pid P`, `pgid G`, `start_time S` lines. Arguments arrive as literal words.
+ */
+export function startTaskScript(dir: string, what: RunWhat, project: string, id: string): string {
+  const argv =
+    what.kind === 'command'
+      ? shellJoin(['/bin/sh', '-c', what.command])
+      : `${remoteShellWord(what.script)} ${shellJoin(what.args)}`.trimEnd()
+  const cmd = what.kind === 'command' ? what.command : shellJoin([what.script, ...what.args])
+  return [
+    `d=${remoteShellWord(dir)}`,
+    `mkdir -p "$d" && cd "$d" || { echo "director: cannot make $d" >&2; exit ${START_FAILED}; }`,
+    `command -v setsid >/dev/null 2>&1 || { echo "director: setsid not found (util-linux)" >&2; exit ${START_FAILED}; }`,
+    `printf '%s\\n' ${shellQuote(project)} > project`,
+    `printf '%s\\n' ${shellQuote(cmd)} > cmd`,
+    'date -u +%Y-%m-%dT%H:%M:%SZ > started_at',
+    `DIRECTOR_TASK_ID=${shellQuote(id)} DIRECTOR_PROJECT=${shellQuote(project)} DIRECTOR_TASK_DIR="$PWD"`,
+    'export DIRECTOR_TASK_ID DIRECTOR_PROJECT DIRECTOR_TASK_DIR',
+    `setsid /bin/sh -c ${shellQuote(WRAPPER)} director-task ${argv} </dev/null >/dev/null 2>&1 &`,
+    'i=0',
+    'while [ ! -s pid ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
+    `[ -s pid ] || { echo "director: the task did not start within 5 s" >&2; exit ${START_FAILED}; }`,
+    `for f in pid pgid start_time; do v=; IFS= read -r v < "$f"; printf '%s %s\\n' "$f" "$v"; done`,
+  ].join('\n')
+}
+
+/**
+ * The list script: ONE exec per host. Prints `clock <epoch>`, then for each sandbox a
+ * `task <id>` line followed by `<file> <first line>` for its small files, `killed` when
+ * marked, and `proc`/`lead` lines (state, group, start time) for its pid and its group leader.
+ */
+export function listTasksScript(remoteRoot: string): string {
+  return [
+    PROC_FUNCTIONS,
+    `root=${remoteShellWord(tasksDir(remoteRoot))}`,
+    `printf 'clock %s\\n' "$(date +%s)"`,
+    'for d in "$root"/t-*; do',
+    '  [ -d "$d" ] || continue',
+    `  printf 'task %s\\n' "\${d##*/}"`,
+    '  for f in project pid pgid start_time exit_code started_at; do',
+    `    v=; [ -f "$d/$f" ] && IFS= read -r v < "$d/$f"; [ -n "$v" ] && printf '%s %s\\n' "$f" "$v"`,
+    '  done',
+    '  [ -e "$d/killed" ] && echo killed',
+    '  p=; [ -f "$d/pid" ] && IFS= read -r p < "$d/pid"',
+    `  [ -n "$p" ] && stat_of "$p" && printf 'proc %s %s %s\\n' "$st" "$pg" "$sp"`,
+    '  p=; [ -f "$d/pgid" ] && IFS= read -r p < "$d/pgid"',
+    `  [ -n "$p" ] && stat_of "$p" && printf 'lead %s %s %s\\n' "$st" "$pg" "$sp"`,
+    'done',
+    'exit 0',
+  ].join('\n')
+}
+
+/** Prints a task's stdout (or stderr); with follow, keeps printing until the task's group ends. */
+export function logsScript(dir: string, stream: 'stderr' | 'stdout', follow: boolean): string {
+  const file = `"$d"/${stream}`
+  if (!follow) return `d=${remoteShellWord(dir)}\nexec cat ${file}`
+  return [
+    PROC_FUNCTIONS,
+    `d=${remoteShellWord(dir)}`,
+    `[ -f ${file} ] || { echo "director: no ${stream} in $d" >&2; exit 1; }`,
+    'g_want=; [ -f "$d/pgid" ] && IFS= read -r g_want < "$d/pgid"',
+    `tail -n +1 -f ${file} &`,
+    't=$!',
+    'while [ -n "$g_want" ] && group_lives; do sleep 0.5; done',
+    'sleep 0.3',
+    'kill "$t" 2>/dev/null',
+    'exit 0',
+  ].join('\n')
+}

@@ -1,0 +1,38 @@
+/** Task states as cluster managers (Mesos, Nomad) name them. */
+export type TaskState = 'staging' | 'running' | 'finished' | 'failed' | 'killed' | 'lost'
+
+export const TASK_STATES: readonly TaskState[] = ['staging', 'running', 'finished', 'failed', 'killed', 'lost']
+
+/** What a host's sandbox of one task says, as parseTaskListing reads it. */
+export interface SandboxFields {
+  id: string
+  project: string | undefined
+  /** The task's process (the user's command). */
+  pid: number | undefined
+  /** Its process group: the wrapper, leader of the session setsid made. */
+  pgid: number | undefined
+  /** Field 22 of /proc/<pid>/stat when it started. */
+  startTime: string | undefined
+  exitCode: number | undefined
+  /** A `killed` marker: director stopped it. */
+  killed: boolean
+  /** ISO 8601, from the host's clock. */
+  startedAt: string | undefined
+  /** The pid still runs and its start time is the recorded one. */
+  alive: boolean
+  /** The wrapper still runs: the exit code is about to be written. */
+  wrapperAlive: boolean
+}
+
+/** The state a sandbox shows; `lost` when the process is gone without an exit code. */
+export function deriveTaskState(fields: SandboxFields): TaskState {
+  if (fields.killed) return 'killed'
+  if (fields.exitCode !== undefined) return fields.exitCode === 0 ? 'finished' : 'failed'
+  if (fields.pid === undefined) return fields.wrapperAlive ? 'staging' : 'lost'
+  return fields.alive || fields.wrapperAlive ? 'running' : 'lost'
+}
+
+/** True for the states a task never leaves. */
+export function isTerminal(state: TaskState): boolean {
+  return state !== 'staging' && state !== 'running'
+}

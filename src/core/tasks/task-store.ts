@@ -1,0 +1,72 @@
+import {appendFileSync, mkdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {located, UsageError} from '../errors.js'
+
+/** One task director started, as kept in the local state file (`tasks.jsonl`). */
+export interface TaskRecord {
+  id: string
+  project: string
+  /** The inventory name of the host. */
+  host: string
+  remoteRoot: string
+  pid: number
+  pgid: number
+  /** Field 22 of /proc/<pid>/stat when it started; empty when it ended before it was read. */
+  startTime: string
+  /** Local clock, ISO 8601. */
+  startedAt: string
+  /** The command line, as written to the sandbox's `cmd`. */
+  command: string
+}
+
+const FILE_NAME = 'tasks.jsonl'
+
+/** `<state dir>/tasks.jsonl`: one JSON record a line, appended as tasks start. */
+export function taskStorePath(stateDir: string): string {
+  return join(stateDir, FILE_NAME)
+}
+
+/** Every recorded task, oldest first; a missing file is none, a bad line a UsageError. */
+export function readTaskRecords(stateDir: string): TaskRecord[] {
+  const path = taskStorePath(stateDir)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
+  }
+
+  return text.split('\n').flatMap((line, index) => {
+    if (line.trim() === '') return []
+    try {
+      const record = JSON.parse(line) as Partial<TaskRecord>
+      if (!isRecord(record)) throw new Error('bad shape')
+      return [record]
+    } catch {
+      throw new UsageError(located(path, index + 1, 'not a task record; fix or delete the line'))
+    }
+  })
+}
+
+/** Appends records (one line each); the folder is made when missing. */
+export function appendTaskRecords(stateDir: string, records: TaskRecord[]): void {
+  if (records.length === 0) return
+  mkdirSync(stateDir, {recursive: true})
+  appendFileSync(taskStorePath(stateDir), records.map((record) => `${JSON.stringify(record)}\n`).join(''))
+}
+
+function isRecord(value: Partial<TaskRecord>): value is TaskRecord {
+  return (
+    typeof value.id === 'string' &&
+    typeof value.project === 'string' &&
+    typeof value.host === 'string' &&
+    typeof value.remoteRoot === 'string' &&
+    typeof value.pid === 'number' &&
+    typeof value.pgid === 'number' &&
+    typeof value.startTime === 'string' &&
+    typeof value.startedAt === 'string' &&
+    typeof value.command === 'string'
+  )
+}

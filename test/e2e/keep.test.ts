@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+// `director keep 4` on a real fleet of 3 hosts with --interval 1: a task killed by hand is
+// replaced, the tasks of a host whose sshd stops are lost and replaced elsewhere, the stop file ends it.
+import {spawn} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
+import {repoRoot} from '../helpers/paths.js'
+import {killLeftoverTasks, waitFor} from '../helpers/tasks.js'
+
+describe('director keep on a fleet of 3 hosts', () => {
+  let current: Fleet | undefined
+  const stateDir = mkdtempSync(join(tmpdir(), 'director-keep-e2e-'))
+  const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
+  const env = (): Record<string, string> => ({...fleet().env(), NO_COLOR: '1'})
+  const running = async (limit?: string): Promise<TaskListReport['tasks']> => {
+    const args = ['task', 'list', '--project', 'kp', '--state-dir', stateDir, ...(limit ? ['--limit', limit] : [])]
+    const {json} = await runCliJson<TaskListReport>(args, {env: env(), timeoutMs: 20_000})
+    return json.tasks.filter((t) => t.state === 'running')
+  }
+
+  before(async () => {
+    current = await startFleet({hosts: 3})
+  })
+
+  after(async () => {
+    killLeftoverTasks(stateDir)
+    await current?.down()
+    rmSync(stateDir, {recursive: true, force: true})
+  })
+
+  test('keeps 4 running: replaces a killed task and a lost host, ends on the stop file', async () => {
+    const args = ['keep', '4', '-c', 'sleep 300', '--project', 'kp', '--interval', '1', '--state-dir', stateDir]
+    const keep = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args, '--connect-timeout', '2'], {
+      env: {...process.env, ...env()},
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 90_000,
+    })
+    let output = ''
+    keep.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+    })
+    keep.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+    })
+    const exited = new Promise<null | number>((resolve) => {
+      keep.on('close', (code) => resolve(code))
+    })
+    try {
+      assert.ok(await waitFor(async () => (await running()).length === 4, 20_000), output)
+      const [victim] = await running()
+      assert.ok(victim?.pid, 'a running task')
+      process.kill(victim.pid, 'SIGKILL')
+      const replaced = await waitFor(async () => {
+        const now = await running()
+        return now.length === 4 && !now.some((t) => t.id === victim.id)
+      }, 8000)
+      assert.ok(replaced, output)
+      assert.match(output, new RegExp(`failed ${victim.id} @`))
+
+      await fleet().stopHost(3, {killSessions: true})
+      const hosts12 = `${fleet().host(1).address},${fleet().host(2).address}`
+      assert.ok(await waitFor(async () => (await running(hosts12)).length === 4, 20_000), output)
+      assert.match(output, /lost t-\S+ @127\.0\.1\.3/)
+      const log = readFileSync(join(stateDir, 'projects', 'kp', 'keep.log'), 'utf8')
+      assert.match(log, /^\S+Z start t-\d{14}-[\da-f]{4} @127\.0\.1\.\d pid \d+$/m)
+
+      mkdirSync(join(stateDir, 'projects', 'kp'), {recursive: true})
+      writeFileSync(join(stateDir, 'projects', 'kp', 'stop'), '')
+      const code = await Promise.race([exited, sleep(10_000, 'timeout')])
+      assert.equal(code, 0, output)
+      assert.match(output, /stop file found/)
+    } finally {
+      keep.kill('SIGKILL')
+      await runCli(['task', 'stop', '--project', 'kp', '--grace', '1', '--state-dir', stateDir], {env: env()})
+    }
+  })
+})

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict'
+// `director task start/list/stop/logs` against a real sshd fleet of 3 hosts. Every host runs
+// as root on this machine, so the hosts' process table is this machine's.
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+
+import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
+import type {StartReport} from '../../src/core/tasks/start-tasks.js'
+import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
+import {isAlive, killLeftoverTasks, liveGroupMembers, readRecords, waitFor, writeRecords} from '../helpers/tasks.js'
+
+describe('director task on a fleet of 3 hosts', () => {
+  let current: Fleet | undefined
+  const stateDir = mkdtempSync(join(tmpdir(), 'director-tasks-e2e-'))
+  const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
+  const options = (): CliOptions => ({env: {...fleet().env(), XDG_STATE_HOME: join(stateDir, 'xdg')}})
+  const task = (args: string[]): string[] => ['task', ...args, '--state-dir', stateDir]
+  const list = async (project: string): Promise<TaskListReport> =>
+    (await runCliJson<TaskListReport>(task(['list', '--project', project]), options())).json
+
+  before(async () => {
+    current = await startFleet({hosts: 3})
+  })
+
+  after(async () => {
+    try {
+      if (current) await runCli(task(['stop', '--all', '--grace', '1']), options())
+    } finally {
+      killLeftoverTasks(stateDir)
+      await current?.down()
+      rmSync(stateDir, {recursive: true, force: true})
+    }
+  })
+
+  test('6 tasks over 3 hosts run; one stopped is killed with its children, its log kept', async () => {
+    const command = 'echo "out $DIRECTOR_TASK_ID"; sleep 300 & sleep 300; wait'
+    const started = await runCliJson<StartReport>(
+      task(['start', '-c', command, '--count', '6', '--project', 'six']),
+      options(),
+    )
+    assert.equal(started.code, 0, started.stderr)
+    assert.equal(started.json.started.length, 6)
+    for (const host of fleet().hosts)
+      assert.equal(started.json.started.filter((t) => t.host === host.address).length, 2, 'two tasks per host')
+
+    const listed = await list('six')
+    assert.deepEqual(
+      listed.tasks.map((t) => t.state),
+      Array.from({length: 6}, () => 'running'),
+    )
+    const victim = started.json.started[0] ?? assert.fail('no task')
+    assert.equal(liveGroupMembers(victim.pgid).length, 4, 'wrapper, sh and two sleeps')
+    const stopped = await runCliJson<StopReport>(task(['stop', victim.id, '--grace', '5']), options())
+    assert.equal(stopped.code, 0, stopped.stderr)
+    assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
+    assert.equal(isAlive(victim.pid), false)
+    assert.deepEqual(liveGroupMembers(victim.pgid), [], 'nothing of the task is left running')
+    const after = await list('six')
+    assert.equal(after.tasks.find((t) => t.id === victim.id)?.state, 'killed')
+    assert.equal(after.counts.running, 5)
+    const logs = await runCli(task(['logs', victim.id]), options())
+    assert.equal(logs.code, 0, logs.stderr)
+    assert.equal(logs.stdout, `out ${victim.id}\n`)
+    const rest = await runCliJson<StopReport>(task(['stop', '--project', 'six', '--grace', '2']), options())
+    assert.equal(rest.json.tasks.length, 5)
+    for (const t of started.json.started) assert.deepEqual(liveGroupMembers(t.pgid), [])
+  })
+
+  test('a task that exits 3 is failed with exit code 3; one that exits 0 is finished', async () => {
+    const limit = (i: number): string[] => ['--limit', fleet().host(i).address, '--project', 'ends']
+    assert.equal((await runCli(task(['start', '-c', 'exit 3', ...limit(1)]), options())).code, 0)
+    assert.equal((await runCli(task(['start', '-c', 'echo done', ...limit(2)]), options())).code, 0)
+    let report: TaskListReport | undefined
+    const ended = await waitFor(async () => {
+      report = await list('ends')
+      return report.tasks.length === 2 && report.tasks.every((t) => t.state !== 'running')
+    }, 10_000)
+    assert.ok(ended, JSON.stringify(report))
+    assert.deepEqual(
+      report?.tasks.map((t) => [t.host, t.state, t.exitCode]),
+      [
+        [fleet().host(1).address, 'failed', 3],
+        [fleet().host(2).address, 'finished', 0],
+      ],
+    )
+  })
+
+  test('a recorded pid now belonging to another process is never signalled', async () => {
+    const started = await runCliJson<StartReport>(
+      task(['start', '-c', 'sleep 300', '--limit', fleet().host(1).address, '--project', 'reuse']),
+      options(),
+    )
+    const mine = started.json.started[0] ?? assert.fail(started.stderr)
+    const stranger = spawn('sleep', ['300'], {detached: true, stdio: 'ignore'})
+    const strangerPid = stranger.pid ?? assert.fail('no pid')
+    const original = readRecords(stateDir)
+    try {
+      // The record now points at an unrelated process (as if the pid had been reused).
+      writeRecords(
+        stateDir,
+        original.map((r) => (r.id === mine.id ? {...r, pid: strangerPid, pgid: strangerPid} : r)),
+      )
+      const refused = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
+      assert.equal(refused.code, 1)
+      assert.equal(refused.json.tasks[0]?.outcome, 'reused')
+      assert.ok(isAlive(strangerPid), 'the unrelated process survives')
+      assert.ok(isAlive(mine.pid), 'the task was not signalled either')
+      // A start time that no longer matches is refused the same way.
+      writeRecords(
+        stateDir,
+        original.map((r) => (r.id === mine.id ? {...r, startTime: `${r.startTime}1`} : r)),
+      )
+      const again = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
+      assert.equal(again.json.tasks[0]?.outcome, 'reused')
+      assert.ok(isAlive(mine.pid))
+    } finally {
+      writeRecords(stateDir, original)
+      stranger.kill('SIGKILL')
+    }
+
+    const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
+    assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
+    assert.equal(isAlive(mine.pid), false)
+  })
+
+  test('the tasks of a host that is down are lost, with the reason', async () => {
+    const {address} = fleet().host(3)
+    const started = await runCliJson<StartReport>(
+      task(['start', '-c', 'sleep 300', '--limit', address, '--count', '2', '--project', 'down']),
+      options(),
+    )
+    assert.equal(started.json.started.length, 2, started.stderr)
+    await fleet().stopHost(3, {killSessions: true})
+    try {
+      const listed = await runCliJson<TaskListReport>(task(['list', '--project', 'down']), options())
+      assert.equal(listed.code, 1)
+      assert.deepEqual(
+        listed.json.tasks.map((t) => t.state),
+        ['lost', 'lost'],
+      )
+      assert.match(listed.json.tasks[0]?.reason ?? '', /127\.0\.1\.3/)
+      assert.equal(listed.json.unreachable[0]?.host, address)
+      const table = await runCli(task(['list', '--project', 'down']), options())
+      assert.match(table.stdout, /lost .*127\.0\.1\.3/)
+    } finally {
+      await fleet().startHost(3)
+    }
+
+    const back = await list('down')
+    assert.deepEqual(
+      back.tasks.map((t) => t.state),
+      ['running', 'running'],
+    )
+  })
+})

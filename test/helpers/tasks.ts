@@ -1,0 +1,83 @@
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {TaskRecord} from '../../src/core/tasks/task-store.js'
+
+import {isSameProcess, readProcStat} from '../../src/core/local/process-info.js'
+
+/** Alive means signalable and not a zombie (this machine's init does not reap orphans). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+
+  const stat = readProcStat(pid)
+  return stat !== undefined && stat.state !== 'Z'
+}
+
+/** The live (non-zombie) processes of process group `pgid` on this machine. */
+export function liveGroupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const text = readFileSync(`/proc/${name}/stat`, 'utf8')
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+        return fields[0] !== 'Z' && fields[2] === String(pgid)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+export function readRecords(stateDir: string): TaskRecord[] {
+  const text = readFileSync(join(stateDir, 'tasks.jsonl'), 'utf8')
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as TaskRecord)
+}
+
+export function writeRecords(stateDir: string, records: TaskRecord[]): void {
+  writeFileSync(join(stateDir, 'tasks.jsonl'), records.map((record) => `${JSON.stringify(record)}\n`).join(''))
+}
+
+/** Polls until `check` is true; false after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  stepMs = 200,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return true
+    await sleep(stepMs)
+  }
+
+  return check()
+}
+
+/**
+ * The safety net of every task test: SIGKILL to the group of each recorded task whose process
+ * is still the one director started (same start time), so a failed test leaves nothing running.
+ */
+export function killLeftoverTasks(stateDir: string): void {
+  let records: TaskRecord[] = []
+  try {
+    records = readRecords(stateDir)
+  } catch {
+    return
+  }
+
+  for (const record of records) {
+    if (record.startTime === '' || !isSameProcess(record.pid, record.startTime)) continue
+    if (readProcStat(record.pid) === undefined) continue
+    try {
+      process.kill(-record.pgid, 'SIGKILL')
+    } catch {}
+  }
+}
