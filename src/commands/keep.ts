@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {join} from 'node:path'
 
 import type {KeepReport} from '../core/tasks/keep-tasks.js'
 import type {RestartPolicy} from '../core/tasks/plan-reconcile.js'
@@ -30,9 +31,16 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
     }),
     'stop-on-exit': Flags.boolean({description: 'stop the tasks when keep ends'}),
     grace: Flags.integer({default: 10, description: 'seconds between SIGTERM and SIGKILL when stopping', min: 0}),
-    maintenance: Flags.string({
-      description: 'local executable run each cycle (failures are logged)',
+    health: Flags.string({
+      description:
+        'executable run on the host per running task each cycle, as <hook> <task id> <pid>; non-zero: the task is replaced',
       helpValue: 'FILE',
+    }),
+    init: Flags.string({description: 'executable run on each host once, before its first task', helpValue: 'FILE'}),
+    maintenance: Flags.string({description: 'executable run here each cycle', helpValue: 'FILE'}),
+    hooks: Flags.string({
+      description: 'folder of hooks named health, init, maintenance (default: ./<project>/hooks)',
+      helpValue: 'DIR',
     }),
   }
   static override strict = false
@@ -41,6 +49,7 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
     const {args, flags} = this
     const inventory = this.loadInventory(flags)
     const {keepTasks} = await import('../core/tasks/keep-tasks.js')
+    const {findHooks} = await import('../core/tasks/keep-hooks.js')
     const request = {
       what: taskWhat(args.script, this.positionals.slice(2), flags.command, process.cwd()),
       project: flags.project,
@@ -50,7 +59,10 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
       intervalSeconds: flags.interval,
       stopOnExit: flags['stop-on-exit'],
       graceSeconds: flags.grace,
-      maintenanceHook: flags.maintenance,
+      hooks: findHooks(
+        {health: flags.health, init: flags.init, maintenance: flags.maintenance},
+        flags.hooks ?? join(flags.project, 'hooks'),
+      ),
     }
     const report = await keepTasks(inventory.hosts, request, {
       connect: await this.connectOptions(flags),

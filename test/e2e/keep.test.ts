@@ -13,6 +13,7 @@ import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {repoRoot} from '../helpers/paths.js'
+import {isAlive} from '../helpers/processes.js'
 import {killLeftoverTasks, waitFor} from '../helpers/tasks.js'
 
 describe('director keep on a fleet of 3 hosts', () => {
@@ -80,6 +81,57 @@ describe('director keep on a fleet of 3 hosts', () => {
     } finally {
       keep.kill('SIGKILL')
       await runCli(['task', 'stop', '--project', 'kp', '--grace', '1', '--state-dir', stateDir], {env: env()})
+    }
+  })
+
+  test('hooks: init runs once on each host first; a task failing its health check is stopped and replaced', async () => {
+    const hooks = join(stateDir, 'hp-hooks')
+    mkdirSync(hooks, {recursive: true})
+    // init leaves a mark in the host's home; health fails for the task whose pid is in ~/sick.
+    writeFileSync(join(hooks, 'init'), '#!/bin/sh\necho "$1" >> "$HOME/init-done"\n', {mode: 0o755})
+    writeFileSync(join(hooks, 'health'), '#!/bin/sh\n! grep -qx "$2" "$HOME/sick" 2>/dev/null\n', {mode: 0o755})
+    const args = ['keep', '3', '-c', 'sleep 300', '--project', 'hp', '--interval', '1', '--state-dir', stateDir]
+    const keep = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args, '--hooks', hooks], {
+      env: {...process.env, ...env()},
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 90_000,
+    })
+    let output = ''
+    keep.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+    })
+    const exited = new Promise<null | number>((resolve) => {
+      keep.on('close', (code) => resolve(code))
+    })
+    const runningHp = async (): Promise<TaskListReport['tasks']> => {
+      const list = ['task', 'list', '--project', 'hp', '--state-dir', stateDir]
+      const {json} = await runCliJson<TaskListReport>(list, {env: env(), timeoutMs: 20_000})
+      return json.tasks.filter((t) => t.state === 'running')
+    }
+
+    try {
+      assert.ok(await waitFor(async () => (await runningHp()).length === 3, 20_000), output)
+      for (const host of fleet().hosts) {
+        if (!fleet().isHostUp(host.index)) continue
+        assert.equal(readFileSync(join(host.home, 'init-done'), 'utf8'), 'hp\n', `init on ${host.address}`)
+      }
+
+      const [sick] = await runningHp()
+      assert.ok(sick?.pid)
+      const sickHome = fleet().hosts.find((h) => h.address === sick.host)?.home ?? ''
+      writeFileSync(join(sickHome, 'sick'), `${sick.pid}\n`)
+      const replaced = await waitFor(async () => {
+        const now = await runningHp()
+        return now.length === 3 && !now.some((t) => t.id === sick.id)
+      }, 10_000)
+      assert.ok(replaced, output)
+      assert.match(output, new RegExp(`health ${sick.id} @\\S+ failed`))
+      assert.ok(await waitFor(async () => !isAlive(sick.pid ?? 0), 15_000), 'the unhealthy task was stopped')
+      writeFileSync(join(stateDir, 'projects', 'hp', 'stop'), '')
+      assert.equal(await Promise.race([exited, sleep(10_000, 'timeout')]), 0, output)
+    } finally {
+      keep.kill('SIGKILL')
+      await runCli(['task', 'stop', '--project', 'hp', '--grace', '1', '--state-dir', stateDir], {env: env()})
     }
   })
 })

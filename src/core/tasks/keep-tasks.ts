@@ -1,4 +1,3 @@
-import {spawnSync} from 'node:child_process'
 import {appendFileSync, existsSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -8,6 +7,7 @@ import type {ListTasksOptions} from './list-tasks.js'
 import type {StartRequest} from './start-tasks.js'
 
 import {checkFolderName} from '../remote-fs/remote-path.js'
+import {type KeepHooks, runHealthHook, runInitHook, runLocalHook} from './keep-hooks.js'
 import {listTasks} from './list-tasks.js'
 import {type Desired, planReconcile} from './plan-reconcile.js'
 import {startTasks} from './start-tasks.js'
@@ -19,8 +19,8 @@ export interface KeepRequest extends Omit<StartRequest, 'avoid' | 'count'> {
   intervalSeconds: number
   stopOnExit: boolean
   graceSeconds: number
-  /** A local executable run each cycle (failures are logged, not fatal). */
-  maintenanceHook?: string | undefined
+  /** Local executables: health and init run on the hosts, maintenance here (see keep-hooks.ts). */
+  hooks: KeepHooks
 }
 
 export interface KeepReport {
@@ -59,6 +59,7 @@ export async function keepTasks(
 
   const report: KeepReport = {project: request.project, cycles: 0, started: 0, stopped: 0, endedBy: 'signal'}
   const seen = new Set<string>()
+  const initialized = new Set<string>()
   let completed = 0
   const fanOut = {...options.fanOut, signal: undefined}
   const listOptions = {...options, fanOut, project: request.project}
@@ -71,9 +72,18 @@ export async function keepTasks(
     }
 
     report.cycles += 1
-    if (request.maintenanceHook) runHook(request.maintenanceHook, log)
+    const {health, init, maintenance} = request.hooks
+    const hookContext = {...listOptions, log}
+    if (maintenance) runLocalHook(maintenance, log)
+    if (init) await runInitHook(hosts, init, initialized, hookContext)
     const listed = await listTasks(hosts, readTaskRecords(request.stateDir), listOptions)
-    const plan = planReconcile(listed.tasks, request.desired, seen, completed)
+    const unhealthy = health ? await runHealthHook(hosts, listed.tasks, health, hookContext) : new Set<string>()
+    // An unhealthy task counts as failed: it is replaced (elsewhere) and stopped.
+    const observed = listed.tasks.map((task) =>
+      unhealthy.has(task.id) ? {...task, state: 'failed' as const, reason: 'health check failed'} : task,
+    )
+    const plan = planReconcile(observed, request.desired, seen, completed)
+    plan.stop.push(...unhealthy)
     completed = plan.completed
     for (const task of plan.ended) {
       seen.add(task.id)
@@ -114,12 +124,4 @@ export async function keepTasks(
 
   log(`keep ended (${report.endedBy})`)
   return report
-}
-
-function runHook(path: string, log: (text: string) => void): void {
-  const result = spawnSync(path, [], {encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe']})
-  if (result.error || result.status !== 0)
-    log(
-      `hook ${path} failed: ${result.error?.message ?? `exit ${result.status ?? result.signal}`} ${result.stderr.trim()}`,
-    )
 }
