@@ -62,6 +62,12 @@ const steps: Step[] = [
     0,
   ],
   [['run', '--gather', '--out', join(work, 'output'), '-c', 'ls ~/director/data/demo | wc -l'], 0],
+  [
+    ['task', 'start', '--count', '4', '--project', 'demo', '--state-dir', work, '-c', 'while sleep 1; do date; done'],
+    0,
+  ],
+  [['task', 'list', '--project', 'demo', '--state-dir', work], 0],
+  [['task', 'stop', '--project', 'demo', '--grace', '2', '--state-dir', work], 0],
   [['start_local', '--state-dir', work], 0],
   [['ping', '--state-dir', work], 0],
   [['list', '--state-dir', work], 0],
