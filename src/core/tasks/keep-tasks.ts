@@ -11,7 +11,7 @@ import {type KeepHooks, runHealthHook, runInitHook, runLocalHook} from './keep-h
 import {listTasks} from './list-tasks.js'
 import {type Desired, planReconcile} from './plan-reconcile.js'
 import {startTasks} from './start-tasks.js'
-import {stopTasks} from './stop-tasks.js'
+import {type StopSelection, stopTasks} from './stop-tasks.js'
 import {readTaskRecords} from './task-store.js'
 
 export interface KeepRequest extends Omit<StartRequest, 'avoid' | 'count'> {
@@ -63,6 +63,13 @@ export async function keepTasks(
   let completed = 0
   const fanOut = {...options.fanOut, signal: undefined}
   const listOptions = {...options, fanOut, project: request.project}
+  const stop = async (selection: StopSelection): Promise<void> => {
+    const options = {...listOptions, graceSeconds: request.graceSeconds}
+    const stopped = await stopTasks(hosts, readTaskRecords(request.stateDir), selection, options)
+    for (const task of stopped.tasks) log(`stop ${task.id} @${task.host}: ${task.message}`)
+    report.stopped += stopped.tasks.length
+  }
+
   log(`keep ${request.desired.count} of project ${request.project}, every ${request.intervalSeconds} s`)
   while (!options.signal.aborted) {
     if (existsSync(join(folder, 'stop'))) {
@@ -90,16 +97,7 @@ export async function keepTasks(
       log(`${task.state} ${task.id} @${task.host}${task.reason ? `: ${task.reason}` : ''}`)
     }
 
-    if (plan.stop.length > 0) {
-      const stopped = await stopTasks(
-        hosts,
-        readTaskRecords(request.stateDir),
-        {kind: 'ids', ids: plan.stop},
-        {...listOptions, graceSeconds: request.graceSeconds},
-      )
-      for (const task of stopped.tasks) log(`stop ${task.id} @${task.host}: ${task.message}`)
-      report.stopped += stopped.tasks.length
-    }
+    if (plan.stop.length > 0) await stop({kind: 'ids', ids: plan.stop})
 
     if (plan.start > 0) {
       const started = await startTasks(hosts, {...request, count: plan.start, avoid: plan.avoid}, listOptions)
@@ -111,16 +109,7 @@ export async function keepTasks(
     await sleep(request.intervalSeconds * 1000, undefined, {signal: options.signal}).catch(() => {})
   }
 
-  if (request.stopOnExit) {
-    const stopped = await stopTasks(
-      hosts,
-      readTaskRecords(request.stateDir),
-      {kind: 'project', project: request.project},
-      {...listOptions, graceSeconds: request.graceSeconds},
-    )
-    for (const task of stopped.tasks) log(`stop ${task.id} @${task.host}: ${task.message}`)
-    report.stopped += stopped.tasks.length
-  }
+  if (request.stopOnExit) await stop({kind: 'project', project: request.project})
 
   log(`keep ended (${report.endedBy})`)
   return report
