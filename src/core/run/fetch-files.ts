@@ -2,9 +2,8 @@ import {spawn} from 'node:child_process'
 import {mkdir, readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {SshSession} from '../ssh/session.js'
-
 import {failure, HostFailure} from '../host-result.js'
+import {exitOf, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
 
 /** What came back from a host's output/ folder. */
@@ -35,7 +34,11 @@ export async function fetchFiles(
         channel.pause()
         resolve(chunk)
       })
-      channel.once('close', () => resolve(undefined))
+      // exitOf listens since the channel opened: a quick close cannot be missed here.
+      exitOf(channel).then(
+        () => resolve(undefined),
+        () => resolve(undefined),
+      )
     })
     if (first === undefined) return
     await mkdir(localDir, {recursive: true})

@@ -5,8 +5,7 @@ import {createHash} from 'node:crypto'
 import {createWriteStream} from 'node:fs'
 import {pipeline} from 'node:stream/promises'
 
-import type {SshSession} from '../ssh/session.js'
-
+import {exitOf, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {TrailerCutter} from './status-trailer.js'
 import {untilAborted, watchSignal} from './watch-signal.js'
@@ -51,13 +50,8 @@ export async function streamExec(
 ): Promise<StreamedExit> {
   return session.withChannel(async () => {
     const channel = await session.openExec(posixShell(script), options.signal)
-    let exit: undefined | {code: null | number; signal: null | string}
-    channel.on('exit', (code: null | number, signal?: string) => {
-      exit = {code: signal ? null : code, signal: signal ?? null}
-    })
-    const closed = new Promise<void>((resolve) => {
-      channel.once('close', () => resolve())
-    })
+    // Recorded from the moment the channel opened: `true` can exit before this line runs.
+    const ended = exitOf(channel)
     const stopWatch = watchSignal(channel, options)
     const stdout = {bytes: 0, hash: createHash('sha256')}
     const stderr = {bytes: 0, trailer: new TrailerCutter(), hasFiles: undefined as boolean | undefined}
@@ -99,7 +93,7 @@ export async function streamExec(
             yield rest
           },
         ),
-        closed,
+        ended,
         going,
       ])
     } finally {
@@ -107,6 +101,7 @@ export async function streamExec(
     }
 
     if (readyError !== undefined) throw readyError
+    const exit = await ended
     return {
       code: exit?.code ?? null,
       signal: exit?.signal ?? null,
