@@ -11,7 +11,7 @@ import {resolveRemotePath} from '../remote-fs/remote-path.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {finalizeBatch, removeParts} from './finalize-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
-import {cleanupPartsScript, listName, partName} from './remote-commands.js'
+import {listName, partName, prepareScript} from './remote-commands.js'
 import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
 
 /** A batch holds at most this many files or bytes; two batches of a host are in flight at once. */
@@ -59,24 +59,28 @@ export async function deliverToHost(
   context: DeliveryContext,
 ): Promise<HostDelivery> {
   const host = session.host.name
-  const start = await session.exec(posixShell(`printf '%s\\n' "$HOME"`), {signal: context.signal})
-  const home = start.stdout.trim()
+  // One exec finds the home and removes parts left by interrupted runs.
+  const start = await session.exec(posixShell(prepareScript(context.remotePath, context.runId)), {
+    signal: context.signal,
+  })
+  const home = start.stdout.split('\n')[0] ?? ''
   if (start.code !== 0 || !home.startsWith('/')) {
     throw new HostFailure(
-      failure('remote-error', `${host}: cannot find the login home (${start.stderr.trim() || 'no $HOME'})`),
+      failure('remote-error', `${host}: cannot prepare ${context.remotePath} (${start.stderr.trim() || 'no $HOME'})`),
     )
   }
 
   const root = resolveRemotePath(context.remotePath, home)
-  await session.exec(posixShell(cleanupPartsScript(root, context.runId)), {signal: context.signal})
   const delivery: HostDelivery = {root, delivered: 0, bytes: 0, failures: []}
   const limit = pLimit(BATCHES_IN_FLIGHT)
   await Promise.all(
     splitBatches(files).map(async (batch) =>
       limit(async () => {
+        // Any error ends this batch only: its files stay here, the other batches go on.
         const outcome = await deliverBatch(session, batch, root, context).catch((error: unknown) => {
-          if (!(error instanceof HostFailure)) throw error
-          return {delivered: [], failures: batch.map((file) => ({file: file.rel, host, failure: error.failure}))}
+          const why =
+            error instanceof HostFailure ? error.failure : failure('remote-error', `${host}: ${String(error)}`)
+          return {delivered: [], failures: batch.map((file) => ({file: file.rel, host, failure: why}))}
         })
         delivery.delivered += outcome.delivered.length
         delivery.bytes += outcome.delivered.reduce((sum, record) => sum + record.size, 0)

@@ -1,3 +1,4 @@
+import {remoteShellWord} from '../run/remote-layout.js'
 import {shellQuote} from '../ssh/shell-quote.js'
 
 /** Temporary names live beside their final name and say which run and file they belong to. */
@@ -34,11 +35,16 @@ export function receiveBatchScript(root: string, listName: string): string {
   ].join('\n')
 }
 
-/** Removes parts left by earlier runs that were interrupted (ours are named by run id). */
-export function cleanupPartsScript(root: string, runId: string): string {
+/**
+ * Prints the login home, then removes the parts left by earlier, interrupted runs under the
+ * project's data folder (ours carry this run's id). `remotePath` may start with `~/`.
+ */
+export function prepareScript(remotePath: string, runId: string): string {
   return [
-    `[ -d ${shellQuote(root)} ] || exit 0`,
-    `cd -- ${shellQuote(root)}`,
+    `printf '%s\\n' "$HOME"`,
+    `root=${remoteShellWord(remotePath)}`,
+    '[ -d "$root" ] || exit 0',
+    'cd -- "$root"',
     `find . -type f -name '${PART_PREFIX}*' ! -name '${PART_PREFIX}${runId}-*' -exec rm -f -- {} +`,
   ].join('\n')
 }

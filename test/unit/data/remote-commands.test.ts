@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {cleanupPartsScript, parseMd5sumZ, partName} from '../../../src/core/data/remote-commands.js'
+import {parseMd5sumZ, partName, prepareScript} from '../../../src/core/data/remote-commands.js'
 
 describe('partName', () => {
   it('puts the part beside the final name', () => {
@@ -33,8 +33,8 @@ describe('parseMd5sumZ', () => {
   it('ignores anything that is not a sum line', () => assert.equal(parseMd5sumZ('md5sum: x: No such file\0').size, 0))
 })
 
-describe('cleanupPartsScript', () => {
-  it('removes parts of other runs only, and nothing else, in a real sh', () => {
+describe('prepareScript', () => {
+  it('prints the home, finds ~/ in it, removes parts of other runs only, in a real sh', () => {
     const dir = mkdtempSync(join(tmpdir(), 'director-cleanup-'))
     try {
       mkdirSync(join(dir, 'sub dir'))
@@ -46,7 +46,12 @@ describe('cleanupPartsScript', () => {
         'sub dir/x.txt',
       ]
       for (const file of files) writeFileSync(join(dir, file), 'x')
-      execFileSync('/bin/sh', ['-c', cleanupPartsScript(dir, 'mine')])
+      const home = dirname(dir)
+      const output = execFileSync('/bin/sh', ['-c', prepareScript(`~/${basename(dir)}`, 'mine')], {
+        encoding: 'utf8',
+        env: {...process.env, HOME: home},
+      })
+      assert.equal(output, `${home}\n`)
       assert.deepEqual(readdirSync(dir).sort(), ['.director-part-mine-1', 'keep.txt', 'sub dir'])
       assert.deepEqual(readdirSync(join(dir, 'sub dir')), ['x.txt'])
     } finally {
@@ -55,7 +60,7 @@ describe('cleanupPartsScript', () => {
   })
 
   it('succeeds quietly when the folder does not exist yet', () => {
-    const result = spawnSync('/bin/sh', ['-c', cleanupPartsScript('/nonexistent/x', 'r')], {encoding: 'utf8'})
-    assert.deepEqual([result.status, result.stdout, result.stderr], [0, '', ''])
+    const result = spawnSync('/bin/sh', ['-c', prepareScript('/nonexistent/x', 'r')], {encoding: 'utf8'})
+    assert.deepEqual([result.status, result.stdout, result.stderr], [0, `${process.env.HOME}\n`, ''])
   })
 })
