@@ -52,7 +52,10 @@ describe('director keep on a fleet of 3 hosts', () => {
   })
 
   after(async () => {
-    killLeftoverTasks(stateDir)
+    killLeftoverTasks(
+      stateDir,
+      current?.hosts.map((host) => host.home),
+    )
     await current?.down()
     rmSync(stateDir, {recursive: true, force: true})
   })

@@ -32,7 +32,10 @@ describe('director task on a fleet of 3 hosts', () => {
     try {
       if (current) await runCli(task(['stop', '--all', '--grace', '1']), options())
     } finally {
-      killLeftoverTasks(stateDir)
+      killLeftoverTasks(
+        stateDir,
+        current?.hosts.map((host) => host.home),
+      )
       await current?.down()
       rmSync(stateDir, {recursive: true, force: true})
     }

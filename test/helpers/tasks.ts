@@ -7,16 +7,7 @@ import type {TaskRecord} from '../../src/core/tasks/task-store.js'
 import {isSameProcess, readProcStat} from '../../src/core/local/process-info.js'
 
 /** Alive means signalable and not a zombie (this machine's init does not reap orphans). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch {
-    return false
-  }
-
-  const stat = readProcStat(pid)
-  return stat !== undefined && stat.state !== 'Z'
-}
+export {isAlive} from './processes.js'
 
 /** The live (non-zombie) processes of process group `pgid` on this machine. */
 export function liveGroupMembers(pgid: number): number[] {
@@ -65,19 +56,40 @@ export async function waitFor(
  * The safety net of every task test: SIGKILL to the group of each recorded task whose process
  * is still the one director started (same start time), so a failed test leaves nothing running.
  */
-export function killLeftoverTasks(stateDir: string): void {
+export function killLeftoverTasks(stateDir: string, homes: string[] = []): void {
   let records: TaskRecord[] = []
   try {
     records = readRecords(stateDir)
   } catch {
-    return
+    records = []
   }
 
-  for (const record of records) {
-    if (record.startTime === '' || !isSameProcess(record.pid, record.startTime)) continue
-    if (readProcStat(record.pid) === undefined) continue
+  // Also the sandboxes on the hosts' disks: a task whose start was cut short has no local record.
+  const found = homes.flatMap((home) => sandboxProcesses(join(home, 'director', 'tasks')))
+  for (const {pid, pgid, startTime} of [...records, ...found]) {
+    if (startTime === '' || !isSameProcess(pid, startTime)) continue
+    if (readProcStat(pid) === undefined) continue
     try {
-      process.kill(-record.pgid, 'SIGKILL')
+      process.kill(-pgid, 'SIGKILL')
     } catch {}
   }
+}
+
+/** pid, pgid and start time from each task sandbox under `dir` that has them. */
+function sandboxProcesses(dir: string): Array<{pid: number; pgid: number; startTime: string}> {
+  let sandboxes: string[]
+  try {
+    sandboxes = readdirSync(dir)
+  } catch {
+    return []
+  }
+
+  return sandboxes.flatMap((name) => {
+    try {
+      const read = (file: string) => readFileSync(join(dir, name, file), 'utf8').trim()
+      return [{pid: Number(read('pid')), pgid: Number(read('pgid')), startTime: read('start_time')}]
+    } catch {
+      return []
+    }
+  })
 }

@@ -39,7 +39,7 @@ const WRAPPER = [
 
 /**
  * The start script: makes the sandbox, writes cmd, project and started_at, starts the wrapper
- * detached from the SSH session (setsid, every stream redirected), waits (at most 5 s) for the
+ * detached from the SSH session (setsid, every stream redirected), waits (at most 10 s) for the
  * pid and prints `pid P`, `pgid G`, `start_time S` lines. Arguments arrive as literal words.
  */
 export function startTaskScript(dir: string, what: RunWhat, project: string, id: string): string {
@@ -58,9 +58,11 @@ export function startTaskScript(dir: string, what: RunWhat, project: string, id:
     `DIRECTOR_TASK_ID=${shellQuote(id)} DIRECTOR_PROJECT=${shellQuote(project)} DIRECTOR_TASK_DIR="$PWD"`,
     'export DIRECTOR_TASK_ID DIRECTOR_PROJECT DIRECTOR_TASK_DIR',
     `setsid /bin/sh -c ${shellQuote(WRAPPER)} director-task ${argv} </dev/null >/dev/null 2>&1 &`,
+    'w=$!',
     'i=0',
-    'while [ ! -s pid ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
-    `[ -s pid ] || { echo "director: the task did not start within 5 s" >&2; exit ${START_FAILED}; }`,
+    'while [ ! -s pid ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done',
+    // Given up on: the wrapper's group (its pid, setsid made it leader) goes too, or it would run unrecorded.
+    `[ -s pid ] || { kill -s KILL -- "-$w" 2>/dev/null; echo "director: the task did not start within 10 s" >&2; exit ${START_FAILED}; }`,
     `for f in pid pgid start_time; do v=; IFS= read -r v < "$f"; printf '%s %s\\n' "$f" "$v"; done`,
   ].join('\n')
 }
