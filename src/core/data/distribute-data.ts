@@ -1,13 +1,12 @@
-import {randomBytes} from 'node:crypto'
-import {join, posix} from 'node:path'
+import {join} from 'node:path'
 
 import type {FanOutOptions} from '../fanout/run-on-hosts.js'
 import type {Host} from '../inventory/host.js'
 import type {ConnectOptions} from '../ssh/connect.js'
+import type {FileFailure} from './deliver-to-host.js'
 
-import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {type Failure, failure} from '../host-result.js'
-import {deliverToHost, type FileFailure} from './deliver-to-host.js'
+import {deliverShares} from './deliver-shares.js'
 import {readManifest} from './manifest.js'
 import {type PlacementMode, planPlacement} from './plan-placement.js'
 import {resumeFromManifest} from './resume-state.js'
@@ -159,7 +158,7 @@ export async function distributeData(
     }
     events.onPlan?.(report)
     if (request.dryRun) return {...report, ms: Math.round(performance.now() - started)}
-    await deliver(targets.selected, shares, report, {request, manifestPath, connect, fanOut, events})
+    await deliverShares(targets.selected, shares, report, {request, manifestPath, connect, fanOut, events})
     return {...report, ms: Math.round(performance.now() - started)}
   } finally {
     release()
@@ -169,90 +168,4 @@ export async function distributeData(
 function emptyShare(host: string, files: DataFile[]): HostShare {
   const bytes = files.reduce((sum, file) => sum + file.size, 0)
   return {host, files: files.length, bytes, delivered: 0, deliveredBytes: 0, failedChecksum: 0, failed: 0, ms: 0}
-}
-
-interface DeliverSetup {
-  request: DataRequest
-  manifestPath: string
-  connect: ConnectOptions
-  fanOut: FanOutOptions
-  events: DataEvents
-}
-
-async function deliver(
-  hosts: Host[],
-  shares: Map<string, DataFile[]>,
-  report: DataReport,
-  setup: DeliverSetup,
-): Promise<void> {
-  const busy = hosts.filter((host) => (shares.get(host.name)?.length ?? 0) > 0)
-  const hostProgress = new Map(
-    report.hosts
-      .filter((share) => share.files > 0)
-      .map((share) => [
-        share.host,
-        {host: share.host, filesTotal: share.files, bytesTotal: share.bytes, filesDone: 0, bytesSent: 0, failed: 0},
-      ]),
-  )
-  const progress: DataProgress = {
-    filesTotal: report.hosts.reduce((sum, share) => sum + share.files, 0),
-    bytesTotal: report.hosts.reduce((sum, share) => sum + share.bytes, 0),
-    filesDone: 0,
-    bytesSent: 0,
-    failedChecksum: 0,
-    failed: 0,
-    hosts: [...hostProgress.values()],
-  }
-  let batchNumber = 0
-  const runId = randomBytes(4).toString('hex')
-  const results = await runOverSsh(busy, setup.connect, setup.fanOut, async (session, signal) =>
-    deliverToHost(session, shares.get(session.host.name) ?? [], {
-      remotePath: posix.join(setup.request.remoteRoot, 'data', setup.request.project),
-      runId,
-      manifestPath: setup.manifestPath,
-      keep: setup.request.keep,
-      signal,
-      nextBatchNumber: () => batchNumber++,
-      onBytes(host, bytes) {
-        progress.bytesSent += bytes
-        const mine = hostProgress.get(host)
-        if (mine) mine.bytesSent += bytes
-        setup.events.onProgress?.(progress)
-      },
-      onFilesDone(host, delivered, failures) {
-        const failedChecksum = failures.filter((f) => f.failure.kind === 'checksum-mismatch').length
-        progress.filesDone += delivered
-        progress.failedChecksum += failedChecksum
-        progress.failed += failures.length - failedChecksum
-        const mine = hostProgress.get(host)
-        if (mine) {
-          mine.filesDone += delivered
-          mine.failed += failures.length
-        }
-
-        setup.events.onProgress?.(progress)
-      },
-    }),
-  )
-  for (const [index, result] of results.entries()) {
-    const host = busy[index]
-    const share = report.hosts.find((entry) => entry.host === host?.name)
-    if (host === undefined || share === undefined) continue
-    share.ms = result.ms
-    if (result.ok) {
-      share.delivered = result.value.delivered
-      share.deliveredBytes = result.value.bytes
-      share.failedChecksum = result.value.failures.filter((f) => f.failure.kind === 'checksum-mismatch').length
-      share.failed = result.value.failures.length - share.failedChecksum
-      report.undelivered.push(...result.value.failures)
-    } else {
-      share.failure = result.failure
-      share.failed = share.files
-      report.undelivered.push(
-        ...(shares.get(host.name) ?? []).map((file) => ({file: file.rel, host: host.name, failure: result.failure})),
-      )
-    }
-  }
-
-  report.delivered = report.hosts.reduce((sum, share) => sum + share.delivered, 0)
 }
