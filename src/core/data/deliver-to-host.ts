@@ -9,9 +9,9 @@ import type {DataFile} from './scan-data-dir.js'
 import {failure, type Failure, HostFailure} from '../host-result.js'
 import {resolveRemotePath} from '../remote-fs/remote-path.js'
 import {posixShell} from '../ssh/shell-quote.js'
-import {finalizeBatch, removeParts} from './finalize-batch.js'
+import {dropBatch, finalizeBatch} from './finalize-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
-import {listName, partName, prepareScript} from './remote-commands.js'
+import {listName, partName, prepareScript, stagingDir} from './remote-commands.js'
 import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
 
 /** A batch holds at most this many files or bytes; two batches of a host are in flight at once. */
@@ -120,10 +120,7 @@ async function deliverBatch(
 ): Promise<{delivered: ManifestRecord[]; failures: FileFailure[]}> {
   const host = session.host.name
   const batchNumber = context.nextBatchNumber()
-  const items: BatchItem[] = batch.map((file, i) => ({
-    file,
-    part: partName(file.rel, context.runId, batchNumber * BATCH_FILES + i),
-  }))
+  const items: BatchItem[] = batch.map((file) => ({file, part: partName(file.rel, context.runId, batchNumber)}))
   const now = new Date().toISOString()
   appendManifest(
     context.manifestPath,
@@ -141,15 +138,16 @@ async function deliverBatch(
   } catch (error) {
     // Best effort, also after Ctrl-C while the connection is still open: the connection may be
     // gone, and the next run removes old parts anyway.
-    const parts = [...items.map((item) => item.part), listName(context.runId, batchNumber)]
-    await Promise.race([removeParts(session, root, parts).catch(() => undefined), sleep(CLEANUP_WAIT_MS)])
+    const drop = dropBatch(session, root, stagingDir(context.runId, batchNumber), listName(context.runId, batchNumber))
+    await Promise.race([drop.catch(() => undefined), sleep(CLEANUP_WAIT_MS)])
     throw error
   }
 
   const {verified, failures} = judgeBatch(sent, root, host)
   const renameFailed = await finalizeBatch(session, root, {
-    renames: verified.map(({item}) => ({part: item.part, final: item.file.rel})),
-    drops: sent.filter((result) => !verified.some((v) => v.item === result.item)).map((result) => result.item.part),
+    staging: stagingDir(context.runId, batchNumber),
+    list: listName(context.runId, batchNumber),
+    finals: verified.map(({item}) => item.file.rel),
     manifest: formatRecords(verified.map(({record}) => record)),
   })
   for (const final of renameFailed) {
