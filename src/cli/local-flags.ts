@@ -3,11 +3,11 @@ import {Flags} from '@oclif/core'
 import {loadPorts, type PortList} from '../core/local/load-ports.js'
 import {resolveStateDir} from '../core/local/state-file.js'
 
-/** `--state-dir`: every local-mode command reads (and most write) the state file there. */
+/** `--state-dir`: director's local state (local services, task records, keep logs), one place for all. */
 export const stateDirFlag = {
   'state-dir': Flags.string({
     description:
-      'where the state file and the per-port logs live (default: $XDG_STATE_HOME/director, ~/.local/state/director)',
+      "director's local state: local services and their logs, task records, keep logs (default: $XDG_STATE_HOME/director, ~/.local/state/director)",
     helpValue: 'DIR',
   }),
 }

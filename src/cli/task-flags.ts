@@ -1,13 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {DEFAULT_REMOTE_ROOT} from '../core/run/remote-layout.js'
+import {stateDirFlag} from './local-flags.js'
 
 /** Flags of every `task` command (and `keep`). */
 export const taskFlags = {
-  'state-dir': Flags.string({
-    description: 'where tasks.jsonl (the record of tasks started) lives (default: $XDG_STATE_HOME/director)',
-    helpValue: 'DIR',
-  }),
+  ...stateDirFlag,
   'remote-root': Flags.string({
     default: DEFAULT_REMOTE_ROOT,
     description: 'remote folder holding tasks/<task id>/ sandboxes and bin/<project>/',

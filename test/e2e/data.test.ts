@@ -4,7 +4,6 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {DataReport} from '../../src/core/data/distribute-data.js'
 
@@ -12,19 +11,20 @@ import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {assertNothingLost, locate, remoteDataRoot, writeDataSet} from '../helpers/data-set.js'
 import {repoRoot} from '../helpers/paths.js'
+import {waitFor} from '../helpers/wait.js'
 
 const tweets = (count: number, size = 256) =>
   Object.fromEntries(Array.from({length: count}, (_, i) => [`tweet_${i + 1}.txt`, size]))
 
 /** Waits (bounded) until a file whose name contains `part` appears under `dir`. */
 async function waitForPart(dir: string, seconds: number): Promise<void> {
-  for (let i = 0; i < seconds * 20; i++) {
-    if (existsSync(dir) && readdirSync(dir, {recursive: true}).some((name) => String(name).includes('.director-part-')))
-      return
-    await sleep(50)
-  }
-
-  throw new Error(`no upload started under ${dir} within ${seconds} s`)
+  const started = await waitFor(
+    () =>
+      existsSync(dir) && readdirSync(dir, {recursive: true}).some((name) => String(name).includes('.director-part-')),
+    seconds * 1000,
+    50,
+  )
+  if (!started) throw new Error(`no upload started under ${dir} within ${seconds} s`)
 }
 
 describe('director data against a real sshd fleet', () => {

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {isAlive} from './processes.js'
+import {waitFor} from './wait.js'
 
 /** The CLI runner every e2e test uses. */
 export {runCli} from './cli.js'
@@ -93,17 +94,9 @@ export function killRecorded(stateDir: string): void {
   )
 }
 
-/** Waits (bounded) until `check` holds. */
+/** Polls every 20 ms (see waitFor), for the fast local services. */
 export async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) return false
-    await new Promise((resolve) => {
-      setTimeout(resolve, 20)
-    })
-  }
-
-  return true
+  return waitFor(check, timeoutMs, 20)
 }
 
 /**

@@ -1,6 +1,5 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {TaskRecord} from '../../src/core/tasks/task-store.js'
 
@@ -37,20 +36,7 @@ export function writeRecords(stateDir: string, records: TaskRecord[]): void {
   writeFileSync(join(stateDir, 'tasks.jsonl'), records.map((record) => `${JSON.stringify(record)}\n`).join(''))
 }
 
-/** Polls until `check` is true; false after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  stepMs = 200,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await sleep(stepMs)
-  }
-
-  return check()
-}
+export {waitFor} from './wait.js'
 
 /**
  * The safety net of every task test: SIGKILL to the group of each recorded task whose process
