@@ -1,5 +1,6 @@
-import {lstat, readdir} from 'node:fs/promises'
-import {join, relative, sep} from 'node:path'
+import {lstatSync, readdirSync} from 'node:fs'
+import {lstat} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {UsageError} from '../errors.js'
 
@@ -41,7 +42,7 @@ export async function scanDataDir(dir: string, options: ScanOptions): Promise<Sc
   if (top === undefined) throw new UsageError(`data folder ${dir} does not exist`)
   if (!top.isDirectory()) throw new UsageError(`${dir} is not a folder: give the folder that holds the data files`)
   const result: ScanResult = {files: [], skipped: []}
-  await walk(dir, dir, options, result)
+  walk(dir, '', options, result)
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
   if (result.files.length === 0) {
     const which =
@@ -54,21 +55,26 @@ export async function scanDataDir(dir: string, options: ScanOptions): Promise<Sc
   return result
 }
 
-async function walk(root: string, dir: string, options: ScanOptions, result: ScanResult): Promise<void> {
+/**
+ * Synchronous on purpose: each lstat awaited in turn through the thread pool made a walk of
+ * 22,280 files take 3.0 s; synchronous calls take 0.15 s. `relDir` is `dir` relative to the
+ * data folder, with `/` separators ('' at the top).
+ */
+function walk(dir: string, relDir: string, options: ScanOptions, result: ScanResult): void {
   let entries
   try {
-    entries = await readdir(dir, {withFileTypes: true})
+    entries = readdirSync(dir, {withFileTypes: true})
   } catch {
-    result.skipped.push({rel: toRel(root, dir), reason: 'unreadable'})
+    result.skipped.push({rel: relDir, reason: 'unreadable'})
     return
   }
 
   for (const entry of entries) {
     const abs = join(dir, entry.name)
-    const rel = toRel(root, abs)
+    const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`
     if (entry.isDirectory()) {
-      if (dir === root && entry.name === STATE_DIR_NAME) continue
-      await walk(root, abs, options, result)
+      if (relDir === '' && entry.name === STATE_DIR_NAME) continue
+      walk(abs, rel, options, result)
     } else if (entry.isFile()) {
       if (!hasExtension(entry.name, options.extensions)) continue
       // Names director itself uses on the hosts: such a file would be taken for ours there.
@@ -77,9 +83,9 @@ async function walk(root: string, dir: string, options: ScanOptions, result: Sca
         continue
       }
 
-      const stats = await lstat(abs).catch(() => undefined)
+      const size = sizeOf(abs)
       // A file that vanished between readdir and lstat is simply not there.
-      if (stats) result.files.push({rel, abs, size: stats.size})
+      if (size !== undefined) result.files.push({rel, abs, size})
     } else if (entry.isSymbolicLink()) {
       result.skipped.push({rel, reason: 'symlink'})
     } else if (entry.isSocket()) {
@@ -90,14 +96,18 @@ async function walk(root: string, dir: string, options: ScanOptions, result: Sca
   }
 }
 
+function sizeOf(path: string): number | undefined {
+  try {
+    return lstatSync(path, {throwIfNoEntry: false})?.size
+  } catch {
+    return undefined
+  }
+}
+
 function hasExtension(name: string, extensions: string[] | undefined): boolean {
   if (extensions === undefined) return true
   const lower = name.toLowerCase()
   return extensions.some((extension) => lower.endsWith(`.${extension.toLowerCase()}`))
-}
-
-function toRel(root: string, path: string): string {
-  return relative(root, path).split(sep).join('/')
 }
 
 /** Reads `--ext txt,.json, gz` into `['txt', 'json', 'gz']`. */
