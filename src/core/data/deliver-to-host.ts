@@ -8,10 +8,9 @@ import type {DataFile} from './scan-data-dir.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
 import {resolveRemotePath} from '../remote-fs/remote-path.js'
-import {posixShell} from '../ssh/shell-quote.js'
 import {dropBatch, finalizeBatch} from './finalize-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
-import {listName, partName, prepareScript, stagingDir} from './remote-commands.js'
+import {partName, stagingDir} from './remote-commands.js'
 import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
 
 /** A batch holds at most this many files or bytes; two batches of a host are in flight at once. */
@@ -28,8 +27,6 @@ export interface FileFailure {
 }
 
 export interface HostDelivery {
-  /** The project's data folder on the host. */
-  root: string
   delivered: number
   bytes: number
   failures: FileFailure[]
@@ -49,9 +46,9 @@ export interface DeliveryContext {
 }
 
 /**
- * Delivers one host's share: cleans parts left by interrupted runs, then sends batches (two in
- * flight), keeps only files whose md5 on the host's disk equals the local one, renames them into
- * place, records them, and only then deletes the local sources (unless `keep`).
+ * Delivers one host's share in batches (two in flight; the first also removes what interrupted
+ * runs left): keeps only files whose md5 on the host's disk equals the local one, renames them
+ * into place, records them, and only then deletes the local sources (unless `keep`).
  */
 export async function deliverToHost(
   session: SshSession,
@@ -59,25 +56,13 @@ export async function deliverToHost(
   context: DeliveryContext,
 ): Promise<HostDelivery> {
   const host = session.host.name
-  // One exec finds the home and removes parts left by interrupted runs.
-  const start = await session.exec(posixShell(prepareScript(context.remotePath, context.runId)), {
-    signal: context.signal,
-  })
-  const home = start.stdout.split('\n')[0] ?? ''
-  if (start.code !== 0 || !home.startsWith('/')) {
-    throw new HostFailure(
-      failure('remote-error', `${host}: cannot prepare ${context.remotePath} (${start.stderr.trim() || 'no $HOME'})`),
-    )
-  }
-
-  const root = resolveRemotePath(context.remotePath, home)
-  const delivery: HostDelivery = {root, delivered: 0, bytes: 0, failures: []}
+  const delivery: HostDelivery = {delivered: 0, bytes: 0, failures: []}
   const limit = pLimit(BATCHES_IN_FLIGHT)
   await Promise.all(
-    splitBatches(files).map(async (batch) =>
+    splitBatches(files).map(async (batch, index) =>
       limit(async () => {
         // Any error ends this batch only: its files stay here, the other batches go on.
-        const outcome = await deliverBatch(session, batch, root, context).catch((error: unknown) => {
+        const outcome = await deliverBatch(session, batch, index === 0, context).catch((error: unknown) => {
           const why =
             error instanceof HostFailure ? error.failure : failure('remote-error', `${host}: ${String(error)}`)
           return {delivered: [], failures: batch.map((file) => ({file: file.rel, host, failure: why}))}
@@ -115,38 +100,43 @@ export function splitBatches(files: DataFile[]): DataFile[][] {
 async function deliverBatch(
   session: SshSession,
   batch: DataFile[],
-  root: string,
+  first: boolean,
   context: DeliveryContext,
 ): Promise<{delivered: ManifestRecord[]; failures: FileFailure[]}> {
   const host = session.host.name
   const batchNumber = context.nextBatchNumber()
+  const staging = stagingDir(context.runId, batchNumber)
   const items: BatchItem[] = batch.map((file) => ({file, part: partName(file.rel, context.runId, batchNumber)}))
   const now = new Date().toISOString()
   appendManifest(
     context.manifestPath,
     batch.map((file) => ({event: 'assign', file: file.rel, host, size: file.size, time: now})),
   )
-  let sent: SentItem[]
+  let received: {home: string; sent: SentItem[]}
   try {
-    sent = await sendBatch(session, items, {
-      root,
-      runId: context.runId,
-      batchNumber,
+    received = await sendBatch(session, items, {
+      remotePath: context.remotePath,
+      staging,
+      cleanupRunId: first ? context.runId : undefined,
       signal: context.signal,
       onBytes: (bytes) => context.onBytes(host, bytes),
     })
   } catch (error) {
     // Best effort, also after Ctrl-C while the connection is still open: the connection may be
     // gone, and the next run removes old parts anyway.
-    const drop = dropBatch(session, root, stagingDir(context.runId, batchNumber), listName(context.runId, batchNumber))
+    const drop = dropBatch(session, context.remotePath, staging)
     await Promise.race([drop.catch(() => undefined), sleep(CLEANUP_WAIT_MS)])
     throw error
   }
 
-  const {verified, failures} = judgeBatch(sent, root, host)
-  const renameFailed = await finalizeBatch(session, root, {
-    staging: stagingDir(context.runId, batchNumber),
-    list: listName(context.runId, batchNumber),
+  if (!received.home.startsWith('/')) {
+    throw new HostFailure(failure('remote-error', `${host}: the login gave no home folder ($HOME)`))
+  }
+
+  const root = resolveRemotePath(context.remotePath, received.home)
+  const {verified, failures} = judgeBatch(received.sent, root, host)
+  const renameFailed = await finalizeBatch(session, context.remotePath, {
+    staging,
     finals: verified.map(({item}) => item.file.rel),
     manifest: formatRecords(verified.map(({record}) => record)),
   })

@@ -6,6 +6,7 @@ import type {ConnectOptions} from '../ssh/connect.js'
 import type {FileFailure} from './deliver-to-host.js'
 
 import {type Failure, failure} from '../host-result.js'
+import {resolveRemotePath} from '../remote-fs/remote-path.js'
 import {deliverShares} from './deliver-shares.js'
 import {readManifest} from './manifest.js'
 import {type PlacementMode, planPlacement} from './plan-placement.js'
@@ -113,6 +114,8 @@ export async function distributeData(
   {connect, fanOut, events = {}}: DataRunOptions,
 ): Promise<DataReport> {
   const started = performance.now()
+  // A bad --remote-root (~user) is refused before anything is sent, not on the first host.
+  resolveRemotePath(request.remoteRoot, '/')
   const scan = await scanDataDir(request.dir, {extensions: request.extensions})
   const stateDir = join(request.dir, STATE_DIR_NAME, request.project)
   const manifestPath = join(stateDir, 'manifest.jsonl')

@@ -20,46 +20,57 @@ export function partName(rel: string, runId: string, batchNumber: number): strin
   return `${stagingDir(runId, batchNumber)}/${rel}`
 }
 
-/** The batch's list of parts, sent as the last entry of its tar stream. */
-export function listName(runId: string, batchNumber: number): string {
-  return `${PART_PREFIX}${runId}-list-${batchNumber}`
+/** The batch's list of parts, NUL-separated: the last entry of its tar stream, inside its staging folder. */
+export function listName(staging: string): string {
+  return `${staging}/${LIST_FILE}`
 }
 
+/** No data file has this name: the scan skips names starting with `.director-`. */
+const LIST_FILE = '.director-list'
+
+/** Arguments of one `mv` at most this long: far below ARG_MAX (2 MiB on Linux), whatever the names. */
+const MAX_ARGS_BYTES = 96 * 1024
+
 /**
- * Receives one batch: unpacks the tar stream on stdin into the data folder (parts only), then
- * hashes the bytes now on the host's disk, listed NUL-separated in `listName`. `md5sum -z`
- * neither escapes names nor splits them on newlines.
+ * Receives one batch, in one exec: prints the login home (NUL-terminated), makes the data folder
+ * if needed, unpacks the tar stream on stdin into the batch's staging folder, then hashes the
+ * bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither escapes
+ * names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first removes
+ * the staging folders that interrupted runs left (ours carry this run's id). Four processes
+ * (sh, tar, xargs, md5sum) when the folder exists.
  */
-export function receiveBatchScript(root: string, listName: string): string {
-  const list = shellQuote(listName)
-  return [
+export function receiveBatchScript(remotePath: string, staging: string, cleanupRunId?: string): string {
+  const lines = [
+    `printf '%s\\000' "$HOME"`,
     'set -e',
-    `mkdir -p -- ${shellQuote(root)}`,
-    `cd -- ${shellQuote(root)}`,
+    `root=${remoteShellWord(remotePath)}`,
+    '[ -d "$root" ] || mkdir -p -- "$root"',
+    'cd -- "$root"',
+  ]
+  if (cleanupRunId !== undefined) {
+    lines.push(
+      `find . -maxdepth 1 -name '${PART_PREFIX}*' ! -name '${PART_PREFIX}${cleanupRunId}-*' -exec rm -rf -- {} +`,
+    )
+  }
+
+  lines.push(
     'tar xf - --no-same-owner --no-same-permissions',
-    `xargs -0 -r md5sum -z -- < ${list}`,
-    `rm -f -- ${list}`,
-  ].join('\n')
+    `xargs -0 -r md5sum -z -- < ${shellQuote(listName(staging))}`,
+  )
+  return lines.join('\n')
 }
 
-/**
- * Prints the login home, then removes the parts left by earlier, interrupted runs under the
- * project's data folder (ours carry this run's id). `remotePath` may start with `~/`.
- */
-export function prepareScript(remotePath: string, runId: string): string {
-  return [
-    `printf '%s\\n' "$HOME"`,
-    `root=${remoteShellWord(remotePath)}`,
-    '[ -d "$root" ] || exit 0',
-    'cd -- "$root"',
-    `find . -maxdepth 1 -name '${PART_PREFIX}*' ! -name '${PART_PREFIX}${runId}-*' -exec rm -rf -- {} +`,
-  ].join('\n')
+/** What a receive printed: the login home, then the md5 of each part. */
+export function parseReceiveOutput(output: string): {home: string; sums: Map<string, string>} {
+  const end = output.indexOf('\0')
+  return end === -1
+    ? {home: '', sums: new Map()}
+    : {home: output.slice(0, end), sums: parseMd5sumZ(output.slice(end + 1))}
 }
 
 /** A batch waiting in its staging folder to be moved into place. */
 export interface StagedBatch {
   staging: string
-  list: string
   /** Relative paths of the verified files, waiting under `<staging>/<path>`. */
   finals: string[]
   /** JSON lines for the host's manifest. */
@@ -67,37 +78,59 @@ export interface StagedBatch {
 }
 
 /**
- * Moves a batch's verified files from its staging folder to their final places, with one
- * `mv -t` per destination folder (rename(2) each: same file system), never a shell word built from
- * a name: names go NUL-separated through printf and xargs. Then prints what is left in the staging
- * folder (NUL-separated: rejected files, or moves that failed), removes the folder and the list,
- * and appends the batch's records to the host's manifest.
+ * Moves a batch's verified files from its staging folder to their final places with `mv -t`
+ * per destination folder (rename(2) each: same file system); names are quoted words, never
+ * read by the shell. Only if a move failed, prints what is left in the staging folder
+ * (NUL-separated). Then removes the folder and appends the batch's records to the host's
+ * manifest. Three processes (sh, mv, rm) for a flat folder.
  */
-export function finalizeScript(root: string, {staging, list, finals, manifest}: StagedBatch): string {
+export function finalizeScript(remotePath: string, {staging, finals, manifest}: StagedBatch): string {
   const byFolder = new Map<string, string[]>()
   for (const rel of finals) {
     const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '.'
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), `${staging}/${rel}`])
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), shellQuote(`${staging}/${rel}`)])
   }
 
-  const lines = [`cd -- ${shellQuote(root)} || exit 1`]
+  const lines = [`cd -- ${remoteShellWord(remotePath)} || exit 1`, 'failed=']
   for (const [folder, parts] of byFolder) {
-    const move = `printf '%s\\000' ${parts.map((part) => shellQuote(part)).join(' ')} | xargs -0 -r mv -f -t ${shellQuote(folder)} --`
-    lines.push(`mkdir -p -- ${shellQuote(folder)} && ${move}`)
+    const target = shellQuote(folder)
+    if (folder !== '.') lines.push(`mkdir -p -- ${target} || failed=1`)
+    for (const chunk of chunkWords(parts)) lines.push(`mv -f -t ${target} -- ${chunk} || failed=1`)
   }
 
   lines.push(
-    `[ -d ${shellQuote(staging)} ] && find ${shellQuote(staging)} -type f -print0`,
-    `rm -rf -- ${shellQuote(staging)} ${shellQuote(list)}`,
+    `[ -z "$failed" ] || find ${shellQuote(staging)} -type f ! -name ${LIST_FILE} -print0`,
+    `rm -rf -- ${shellQuote(staging)}`,
   )
   if (manifest !== '') lines.push(`printf '%s' ${shellQuote(manifest)} >> ${REMOTE_MANIFEST}`)
   lines.push('exit 0')
   return lines.join('\n')
 }
 
-/** Removes a batch's staging folder and list, after a failure. */
-export function dropBatchScript(root: string, staging: string, list: string): string {
-  return `cd -- ${shellQuote(root)} 2>/dev/null || exit 0\nrm -rf -- ${shellQuote(staging)} ${shellQuote(list)}`
+/** Joins quoted words into command-line tails of at most MAX_ARGS_BYTES each. */
+function chunkWords(words: string[]): string[] {
+  const chunks: string[] = []
+  let current: string[] = []
+  let bytes = 0
+  for (const word of words) {
+    const size = Buffer.byteLength(word) + 1
+    if (current.length > 0 && bytes + size > MAX_ARGS_BYTES) {
+      chunks.push(current.join(' '))
+      current = []
+      bytes = 0
+    }
+
+    current.push(word)
+    bytes += size
+  }
+
+  if (current.length > 0) chunks.push(current.join(' '))
+  return chunks
+}
+
+/** Removes a batch's staging folder, after a failure. */
+export function dropBatchScript(remotePath: string, staging: string): string {
+  return `cd -- ${remoteShellWord(remotePath)} 2>/dev/null || exit 0\nrm -rf -- ${shellQuote(staging)}`
 }
 
 /** Reads `md5sum -z` output: `<md5>  <name>\0` per file (a `*` instead of the second space in binary mode). */

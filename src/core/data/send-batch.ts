@@ -10,7 +10,7 @@ import {posixShell} from '../ssh/shell-quote.js'
 import {CoalesceChunks} from './coalesce-chunks.js'
 import {CorkedChannelWriter} from './corked-channel-writer.js'
 import {type FileSource, openSource, packSource, type SentBytes} from './file-source.js'
-import {listName, parseMd5sumZ, receiveBatchScript} from './remote-commands.js'
+import {listName, parseReceiveOutput, receiveBatchScript} from './remote-commands.js'
 
 export interface BatchItem {
   file: DataFile
@@ -24,9 +24,11 @@ export type SentItem =
   | {item: BatchItem; sent: false; failure: Failure}
 
 export interface BatchOptions {
-  root: string
-  runId: string
-  batchNumber: number
+  /** `<remote-root>/data/<project>` as the user wrote it (`~` allowed). */
+  remotePath: string
+  staging: string
+  /** On a host's first batch: remove the staging folders of runs other than this one. */
+  cleanupRunId?: string | undefined
   signal: AbortSignal
   /** Called with each chunk's size as files are read, for progress. */
   onBytes: (bytes: number) => void
@@ -37,10 +39,14 @@ export interface BatchOptions {
  * names and hashes them from the host's disk. Each local file is read once: hashed while it is
  * sent. A file that vanished or cannot be read is left out of the batch, not a reason to stop.
  */
-export async function sendBatch(session: SshSession, items: BatchItem[], options: BatchOptions): Promise<SentItem[]> {
+export async function sendBatch(
+  session: SshSession,
+  items: BatchItem[],
+  options: BatchOptions,
+): Promise<{home: string; sent: SentItem[]}> {
   return session.withChannel(async () => {
-    const list = listName(options.runId, options.batchNumber)
-    const channel = await session.openExec(posixShell(receiveBatchScript(options.root, list)), options.signal)
+    const script = receiveBatchScript(options.remotePath, options.staging, options.cleanupRunId)
+    const channel = await session.openExec(posixShell(script), options.signal)
     const pack = tar.pack()
     let stdout = ''
     let stderr = ''
@@ -73,15 +79,16 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
       }
 
       const parts = packed.filter((entry) => !('failure' in entry)).map((entry) => entry.item.part)
-      pack.entry({name: list, mode: 0o600}, Buffer.from(parts.map((part) => `${part}\0`).join('')))
+      const list = Buffer.from(parts.map((part) => `${part}\0`).join(''))
+      pack.entry({name: listName(options.staging), mode: 0o600}, list)
       pack.finalize()
       const streamError = await streamed
       if (streamError !== undefined) throw streamError
       const exit = await exitOf(channel)
       options.signal.throwIfAborted()
       if (exit?.code !== 0) throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
-      const sums = parseMd5sumZ(stdout)
-      return packed.map((entry): SentItem =>
+      const {home, sums} = parseReceiveOutput(stdout)
+      const sent = packed.map((entry): SentItem =>
         'failure' in entry
           ? {item: entry.item, sent: false, failure: entry.failure}
           : {
@@ -93,6 +100,7 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
               remoteMd5: sums.get(entry.item.part),
             },
       )
+      return {home, sent}
     } catch (error) {
       channel.close()
       if (options.signal.aborted) throw abortFailure(options.signal)

@@ -2,10 +2,17 @@ import assert from 'node:assert/strict'
 import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {basename, dirname, join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {finalizeScript, parseMd5sumZ, partName, prepareScript} from '../../../src/core/data/remote-commands.js'
+import {
+  finalizeScript,
+  listName,
+  parseMd5sumZ,
+  parseReceiveOutput,
+  partName,
+  receiveBatchScript,
+} from '../../../src/core/data/remote-commands.js'
 
 describe('partName', () => {
   it('puts the part under the final name in the batch staging folder', () => {
@@ -14,29 +21,140 @@ describe('partName', () => {
   })
 })
 
+/** Runs a script the way director sends it: to /bin/sh, with HOME set. */
+function runSh(
+  script: string,
+  home: string,
+  input?: Buffer | string,
+): {status: number | null; stdout: string; stderr: string} {
+  const result = spawnSync('/bin/sh', input === undefined ? ['-s'] : ['-c', script], {
+    input: input ?? script,
+    env: {...process.env, HOME: home},
+    encoding: 'utf8',
+  })
+  return {status: result.status, stdout: result.stdout, stderr: result.stderr}
+}
+
+/** Stages files as a receive would have left them: `<root>/<staging>/<name>` plus the list. */
+function stage(root: string, staging: string, names: string[]): void {
+  for (const name of names) {
+    mkdirSync(dirname(join(root, staging, name)), {recursive: true})
+    writeFileSync(join(root, staging, name), name)
+  }
+
+  writeFileSync(join(root, listName(staging)), 'list')
+}
+
 describe('finalizeScript', () => {
-  it('moves verified files into place, hostile names literally, and reports what is left', () => {
-    const root = mkdtempSync(join(tmpdir(), 'director-finalize-'))
+  it('moves verified files into place, hostile names literally, and leaves nothing behind', () => {
+    const home = mkdtempSync(join(tmpdir(), 'director-finalize-'))
     try {
+      const root = join(home, 'data')
       const staging = '.director-part-r1-0'
       const names = ['plain_1.txt', 'a b/$(touch pwned)_2.txt', 'q\'u"o/new\nline_3.txt', '-rf/x_4.txt', 'bad_5.txt']
-      for (const name of names) {
-        mkdirSync(dirname(join(root, staging, name)), {recursive: true})
-        writeFileSync(join(root, staging, name), name)
-      }
-
-      writeFileSync(join(root, '.director-part-r1-list-0'), 'list')
+      stage(root, staging, names)
       const verified = names.slice(0, 4)
-      const list = '.director-part-r1-list-0'
-      const script = finalizeScript(root, {staging, list, finals: verified, manifest: '{"event":"done"}\n'})
-      const output = execFileSync('/bin/sh', ['-s'], {input: script, encoding: 'utf8', cwd: tmpdir()})
-      assert.deepEqual(output.split('\0').filter(Boolean), [`${staging}/bad_5.txt`])
+      const script = finalizeScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
+      assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
       for (const name of verified) assert.equal(readFileSync(join(root, name), 'utf8'), name)
-      assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, '.director-part-r1-list-0')))
-      assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(tmpdir(), 'pwned')))
+      assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, 'bad_5.txt')))
+      assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(home, 'pwned')))
       assert.equal(readFileSync(join(root, '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
     } finally {
-      rmSync(root, {recursive: true, force: true})
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
+
+  it('prints what could not be moved, NUL-separated, and still removes the staging folder', () => {
+    const home = mkdtempSync(join(tmpdir(), 'director-finalize-'))
+    try {
+      const root = join(home, 'data')
+      const staging = '.director-part-r1-1'
+      stage(root, staging, ['ok_1.txt', 'taken_2.txt'])
+      // A folder under the final name: mv cannot replace it with a file.
+      mkdirSync(join(root, 'taken_2.txt', 'inside'), {recursive: true})
+      const {status, stdout, stderr} = runSh(
+        finalizeScript('~/data', {staging, finals: ['ok_1.txt', 'taken_2.txt'], manifest: ''}),
+        home,
+      )
+      assert.equal(status, 0)
+      assert.match(stderr, /cannot overwrite directory/)
+      assert.deepEqual(stdout.split('\0').filter(Boolean), [`${staging}/taken_2.txt`])
+      assert.equal(readFileSync(join(root, 'ok_1.txt'), 'utf8'), 'ok_1.txt')
+      assert.ok(!existsSync(join(root, staging)))
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
+
+  it('splits the moves of long names over several mv commands', () => {
+    const home = mkdtempSync(join(tmpdir(), 'director-finalize-'))
+    try {
+      const root = join(home, 'data')
+      const staging = '.director-part-r1-2'
+      const names = Array.from({length: 500}, (_, i) => `${'n'.repeat(240)}_${i}.txt`)
+      stage(root, staging, names)
+      const script = finalizeScript('~/data', {staging, finals: names, manifest: ''})
+      assert.ok(script.split('\n').filter((line) => line.startsWith('mv ')).length > 1)
+      assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
+      assert.equal(readdirSync(root).length, 500)
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('receiveBatchScript', () => {
+  /** A tar stream of the staging folder's files and its list, as director sends it. */
+  function batchTar(dir: string, staging: string, names: string[]): Buffer {
+    stage(dir, staging, names)
+    writeFileSync(join(dir, listName(staging)), names.map((name) => `${staging}/${name}\0`).join(''))
+    return execFileSync('tar', ['cf', '-', '-C', dir, staging])
+  }
+
+  it('prints the home, unpacks into a new folder and hashes from the disk, in a real sh', () => {
+    const home = mkdtempSync(join(tmpdir(), 'director-receive-'))
+    const source = mkdtempSync(join(tmpdir(), 'director-receive-src-'))
+    try {
+      const staging = '.director-part-r2-0'
+      const tar = batchTar(source, staging, ['a_1.txt', 'new\nline_2.txt'])
+      const {status, stdout, stderr} = runSh(receiveBatchScript('~/deep/data', staging), home, tar)
+      assert.deepEqual([status, stderr], [0, ''])
+      const {home: printed, sums} = parseReceiveOutput(stdout)
+      assert.equal(printed, home)
+      const expected = execFileSync('md5sum', ['--', 'a_1.txt'], {cwd: join(source, staging), encoding: 'utf8'})
+      assert.equal(sums.get(`${staging}/a_1.txt`), expected.slice(0, 32))
+      assert.ok(sums.has(`${staging}/new\nline_2.txt`))
+      assert.ok(existsSync(join(home, 'deep', 'data', staging, 'a_1.txt')))
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+      rmSync(source, {recursive: true, force: true})
+    }
+  })
+
+  it('on a first batch, removes the staging folders of other runs only', () => {
+    const home = mkdtempSync(join(tmpdir(), 'director-receive-'))
+    const source = mkdtempSync(join(tmpdir(), 'director-receive-src-'))
+    try {
+      const root = join(home, 'data')
+      for (const folder of ['sub dir', '.director-part-old1-3', '.director-part-mine-1']) {
+        mkdirSync(join(root, folder), {recursive: true})
+        writeFileSync(join(root, folder, 'x.txt'), 'x')
+      }
+
+      writeFileSync(join(root, 'keep.txt'), 'x')
+      const tar = batchTar(source, '.director-part-mine-0', ['b_1.txt'])
+      const {status, stderr} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
+      assert.deepEqual([status, stderr], [0, ''])
+      assert.deepEqual(readdirSync(root).sort(), [
+        '.director-part-mine-0',
+        '.director-part-mine-1',
+        'keep.txt',
+        'sub dir',
+      ])
+    } finally {
+      rmSync(home, {recursive: true, force: true})
+      rmSync(source, {recursive: true, force: true})
     }
   })
 })
@@ -58,37 +176,4 @@ describe('parseMd5sumZ', () => {
   })
 
   it('ignores anything that is not a sum line', () => assert.equal(parseMd5sumZ('md5sum: x: No such file\0').size, 0))
-})
-
-describe('prepareScript', () => {
-  it('prints the home, finds ~/ in it, removes parts of other runs only, in a real sh', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'director-cleanup-'))
-    try {
-      for (const folder of ['sub dir', '.director-part-old1-3', '.director-part-mine-1']) mkdirSync(join(dir, folder))
-      const files = [
-        'keep.txt',
-        '.director-part-old1-3/a.txt',
-        '.director-part-old1-list-3',
-        '.director-part-mine-1/b.txt',
-        'sub dir/x.txt',
-      ]
-      for (const file of files) writeFileSync(join(dir, file), 'x')
-      const home = dirname(dir)
-      const output = execFileSync('/bin/sh', ['-c', prepareScript(`~/${basename(dir)}`, 'mine')], {
-        encoding: 'utf8',
-        env: {...process.env, HOME: home},
-      })
-      assert.equal(output, `${home}\n`)
-      assert.deepEqual(readdirSync(dir).sort(), ['.director-part-mine-1', 'keep.txt', 'sub dir'])
-      assert.deepEqual(readdirSync(join(dir, '.director-part-mine-1')), ['b.txt'])
-      assert.deepEqual(readdirSync(join(dir, 'sub dir')), ['x.txt'])
-    } finally {
-      rmSync(dir, {recursive: true, force: true})
-    }
-  })
-
-  it('succeeds quietly when the folder does not exist yet', () => {
-    const result = spawnSync('/bin/sh', ['-c', prepareScript('/nonexistent/x', 'r')], {encoding: 'utf8'})
-    assert.deepEqual([result.status, result.stdout, result.stderr], [0, `${process.env.HOME}\n`, ''])
-  })
 })
