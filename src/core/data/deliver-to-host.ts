@@ -176,6 +176,7 @@ function judgeBatch(
         size: result.size,
         md5: result.localMd5,
         remote: posix.join(root, rel),
+        mtimeMs: result.mtimeMs,
         time,
       }
       verified.push({item: result.item, record, mtimeMs: result.mtimeMs})

@@ -21,6 +21,8 @@ export interface ManifestRecord {
    * reappears with other content is another file that reuses the name.
    */
   source?: 'deleted' | 'kept'
+  /** Done only: the source's modification time when it was read (ms), for the quick check of kept sources. */
+  mtimeMs?: number
   time: string
 }
 

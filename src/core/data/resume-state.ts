@@ -1,10 +1,12 @@
 import {createHash} from 'node:crypto'
-import {createReadStream} from 'node:fs'
+import {createReadStream, readFileSync} from 'node:fs'
 import {unlink} from 'node:fs/promises'
 import {pipeline} from 'node:stream/promises'
 
-import type {ManifestState} from './manifest.js'
+import type {ManifestRecord, ManifestState} from './manifest.js'
 import type {DataFile} from './scan-data-dir.js'
+
+import {WHOLE_READ_LIMIT} from './file-source.js'
 
 export interface ResumeState {
   /** Files still to send. */
@@ -42,7 +44,7 @@ export async function resumeFromManifest(
     state.previousHosts.set(file.rel, record.host)
     if (record.event !== 'done') {
       state.pending.push(file)
-    } else if (record.size === file.size && record.md5 === (await md5OfFile(file.abs))) {
+    } else if (await sameAsDelivered(file, record, keep)) {
       state.alreadyDelivered.push(file)
       if (!keep) await unlink(file.abs).catch(() => undefined)
     } else if (record.source === 'kept' || replace) {
@@ -55,10 +57,23 @@ export async function resumeFromManifest(
   return state
 }
 
-async function md5OfFile(path: string): Promise<string | undefined> {
+/**
+ * Whether a source is the file that was delivered. When sources are kept, an unchanged size and
+ * modification time is enough (rsync's quick check): re-runs with --keep do not read the whole
+ * data set again. Before a source may be deleted, its md5 must match.
+ */
+async function sameAsDelivered(file: DataFile, record: ManifestRecord, keep: boolean): Promise<boolean> {
+  if (record.size !== file.size) return false
+  if (keep && record.mtimeMs !== undefined && record.mtimeMs === file.mtimeMs) return true
+  return record.md5 === (await md5OfFile(file))
+}
+
+/** Small files are read whole and synchronously: through the thread pool, each costs ~1 ms of round trips. */
+async function md5OfFile(file: DataFile): Promise<string | undefined> {
   const hash = createHash('md5')
   try {
-    await pipeline(createReadStream(path, {highWaterMark: 1024 * 1024}), hash)
+    if (file.size <= WHOLE_READ_LIMIT) return hash.update(readFileSync(file.abs)).digest('hex')
+    await pipeline(createReadStream(file.abs, {highWaterMark: 1024 * 1024}), hash)
     return hash.digest('hex')
   } catch {
     return undefined

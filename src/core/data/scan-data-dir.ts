@@ -1,4 +1,4 @@
-import {lstatSync, readdirSync} from 'node:fs'
+import {lstatSync, readdirSync, type Stats} from 'node:fs'
 import {lstat} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -15,6 +15,8 @@ export interface DataFile {
   rel: string
   abs: string
   size: number
+  /** Modification time when scanned (ms). */
+  mtimeMs: number
 }
 
 export interface SkippedFile {
@@ -83,9 +85,9 @@ function walk(dir: string, relDir: string, options: ScanOptions, result: ScanRes
         continue
       }
 
-      const size = sizeOf(abs)
+      const stats = statsOf(abs)
       // A file that vanished between readdir and lstat is simply not there.
-      if (size !== undefined) result.files.push({rel, abs, size})
+      if (stats !== undefined) result.files.push({rel, abs, size: stats.size, mtimeMs: stats.mtimeMs})
     } else if (entry.isSymbolicLink()) {
       result.skipped.push({rel, reason: 'symlink'})
     } else if (entry.isSocket()) {
@@ -96,9 +98,9 @@ function walk(dir: string, relDir: string, options: ScanOptions, result: ScanRes
   }
 }
 
-function sizeOf(path: string): number | undefined {
+function statsOf(path: string): Stats | undefined {
   try {
-    return lstatSync(path, {throwIfNoEntry: false})?.size
+    return lstatSync(path, {throwIfNoEntry: false})
   } catch {
     return undefined
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {createHash} from 'node:crypto'
 import {
   appendFileSync,
   existsSync,
@@ -15,7 +16,8 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {BATCH_FILES, splitBatches} from '../../../src/core/data/deliver-to-host.js'
-import {appendManifest, readManifest} from '../../../src/core/data/manifest.js'
+import {appendManifest, type ManifestRecord, readManifest} from '../../../src/core/data/manifest.js'
+import {resumeFromManifest} from '../../../src/core/data/resume-state.js'
 import {takeRunLock} from '../../../src/core/data/run-lock.js'
 import {parseExtensions, scanDataDir} from '../../../src/core/data/scan-data-dir.js'
 import {UsageError} from '../../../src/core/errors.js'
@@ -139,16 +141,64 @@ describe('takeRunLock', () => {
 
 describe('splitBatches', () => {
   it('cuts by count and by bytes, keeping order', () => {
-    const files = Array.from({length: BATCH_FILES + 3}, (_, i) => ({rel: `f${i}`, abs: `/f${i}`, size: 10}))
+    const files = Array.from({length: BATCH_FILES + 3}, (_, i) => ({rel: `f${i}`, abs: `/f${i}`, size: 10, mtimeMs: 0}))
     const batches = splitBatches(files)
     assert.deepEqual(
       batches.map((b) => b.length),
       [BATCH_FILES, 3],
     )
-    const big = [40, 40, 10].map((mib, i) => ({rel: `b${i}`, abs: `/b${i}`, size: mib * 1024 * 1024}))
+    const big = [40, 40, 10].map((mib, i) => ({rel: `b${i}`, abs: `/b${i}`, size: mib * 1024 * 1024, mtimeMs: 0}))
     assert.deepEqual(
       splitBatches(big).map((b) => b.map((f) => f.rel)),
       [['b0'], ['b1', 'b2']],
     )
+  })
+})
+
+describe('resumeFromManifest', () => {
+  /** A data folder with one file delivered earlier as `content`, its source now holding `now`. */
+  async function delivered(content: string, now: string, source: 'deleted' | 'kept') {
+    const dir = mkdtempSync(join(tmpdir(), 'director-resume-'))
+    const abs = join(dir, 'a_1.txt')
+    writeFileSync(abs, now)
+    const [file] = (await scanDataDir(dir, {extensions: ['txt']})).files
+    assert.ok(file)
+    const md5 = createHash('md5').update(content).digest('hex')
+    const record: ManifestRecord = {
+      event: 'done',
+      file: 'a_1.txt',
+      host: 'h1',
+      size: Buffer.byteLength(content),
+      md5,
+      mtimeMs: file.mtimeMs,
+      source,
+      time: '2026-11-23T00:00:00Z',
+    }
+    return {dir, abs, file, manifest: new Map([['a_1.txt', record]])}
+  }
+
+  it('with --keep, takes an unchanged size and mtime for the delivered file without reading it', async () => {
+    // Same size and mtime, other bytes: only a read could tell, and none is made.
+    const {dir, file, manifest} = await delivered('aaaa', 'bbbb', 'kept')
+    try {
+      const state = await resumeFromManifest([file], manifest, {keep: true, replace: false})
+      assert.deepEqual([state.alreadyDelivered.length, state.pending.length], [1, 0])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
+  it('deletes a source only when its md5 matches, whatever its mtime says', async () => {
+    const changed = await delivered('aaaa', 'bbbb', 'kept')
+    const same = await delivered('aaaa', 'aaaa', 'kept')
+    try {
+      const first = await resumeFromManifest([changed.file], changed.manifest, {keep: false, replace: false})
+      assert.deepEqual([first.pending.length, existsSync(changed.abs)], [1, true])
+      const second = await resumeFromManifest([same.file], same.manifest, {keep: false, replace: false})
+      assert.deepEqual([second.alreadyDelivered.length, existsSync(same.abs)], [1, false])
+    } finally {
+      rmSync(changed.dir, {recursive: true, force: true})
+      rmSync(same.dir, {recursive: true, force: true})
+    }
   })
 })
