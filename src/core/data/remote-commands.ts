@@ -28,11 +28,14 @@ export function listName(staging: string): string {
 /** No data file has this name: the scan skips names starting with `.director-`. */
 const LIST_FILE = '.director-list'
 
+/** Marks the home in a receive's output: a login shell that prints something first is ignored. */
+const HOME_MARK = 'director-home:'
+
 /** Arguments of one `mv` at most this long: far below ARG_MAX (2 MiB on Linux), whatever the names. */
 const MAX_ARGS_BYTES = 96 * 1024
 
 /**
- * Receives one batch, in one exec: prints the login home (NUL-terminated), makes the data folder
+ * Receives one batch, in one exec: prints the login home (marked, NUL-terminated), makes the data folder
  * if needed, unpacks the tar stream on stdin into the batch's staging folder, then hashes the
  * bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither escapes
  * names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first removes
@@ -41,7 +44,7 @@ const MAX_ARGS_BYTES = 96 * 1024
  */
 export function receiveBatchScript(remotePath: string, staging: string, cleanupRunId?: string): string {
   const lines = [
-    `printf '%s\\000' "$HOME"`,
+    `printf '${HOME_MARK}%s\\000' "$HOME"`,
     'set -e',
     `root=${remoteShellWord(remotePath)}`,
     '[ -d "$root" ] || mkdir -p -- "$root"',
@@ -62,10 +65,11 @@ export function receiveBatchScript(remotePath: string, staging: string, cleanupR
 
 /** What a receive printed: the login home, then the md5 of each part. */
 export function parseReceiveOutput(output: string): {home: string; sums: Map<string, string>} {
-  const end = output.indexOf('\0')
+  const start = output.indexOf(HOME_MARK)
+  const end = start === -1 ? -1 : output.indexOf('\0', start)
   return end === -1
     ? {home: '', sums: new Map()}
-    : {home: output.slice(0, end), sums: parseMd5sumZ(output.slice(end + 1))}
+    : {home: output.slice(start + HOME_MARK.length, end), sums: parseMd5sumZ(output.slice(end + 1))}
 }
 
 /** A batch waiting in its staging folder to be moved into place. */

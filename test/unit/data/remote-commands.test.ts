@@ -159,6 +159,20 @@ describe('receiveBatchScript', () => {
   })
 })
 
+describe('parseReceiveOutput', () => {
+  it('finds the home after whatever a chatty login shell printed first', () => {
+    const sum = 'd41d8cd98f00b204e9800998ecf8427e'
+    const output = `Welcome!\nstdin: is not a tty\ndirector-home:/home/u\0${sum}  part/a_1.txt\0`
+    const {home, sums} = parseReceiveOutput(output)
+    assert.equal(home, '/home/u')
+    assert.deepEqual([...sums], [['part/a_1.txt', sum]])
+  })
+
+  it('gives no home when the script never got to print it', () => {
+    assert.equal(parseReceiveOutput('sh: 1: cannot create\n').home, '')
+  })
+})
+
 describe('parseMd5sumZ', () => {
   it('reads real md5sum -z output, names with newlines and backslashes included', () => {
     const dir = mkdtempSync(join(tmpdir(), 'director-md5-'))
