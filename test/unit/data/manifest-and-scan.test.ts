@@ -31,14 +31,16 @@ describe('manifest', () => {
 
   after(() => rmSync(dir, {recursive: true, force: true}))
 
-  it('keeps the latest record per file and ignores a torn last line', () => {
+  it('keeps the latest record per file and ignores a torn last line', async () => {
     const path = join(dir, 'sub', 'manifest.jsonl')
     const time = '2026-01-01T00:00:00Z'
-    appendManifest(path, [
+    await appendManifest(path, [
       {event: 'assign', file: 'a.txt', host: 'h1', size: 1, time},
       {event: 'assign', file: 'b.txt', host: 'h2', size: 2, time},
     ])
-    appendManifest(path, [{event: 'done', file: 'a.txt', host: 'h1', size: 1, md5: 'x', remote: '/r/a.txt', time}])
+    await appendManifest(path, [
+      {event: 'done', file: 'a.txt', host: 'h1', size: 1, md5: 'x', remote: '/r/a.txt', time},
+    ])
     appendFileSync(path, '{"event":"done","file":"b.t')
     const state = readManifest(path)
     assert.equal(state.get('a.txt')?.event, 'done')
