@@ -1,9 +1,11 @@
 import type tar from 'tar-stream'
 
 import {createHash} from 'node:crypto'
-import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs'
 import {type FileHandle, open} from 'node:fs/promises'
 import {pipeline} from 'node:stream/promises'
+
+import type {DataFile} from './scan-data-dir.js'
 
 import {failure, type Failure} from '../host-result.js'
 
@@ -19,22 +21,34 @@ export type FileSource =
 /**
  * Opens a file for sending. Small files are read whole with plain synchronous calls: for a
  * 4 KiB file, open/stat/read/close through the thread pool cost ~0.8 ms of the main thread's
- * time (measured), four syscalls ~20 us. Large files are streamed. A vanished or unreadable
- * file is a value, not an exception.
+ * time (measured), the syscalls ~20 us. A small file still of the size the scan saw is read with
+ * one read of a byte more, and no stat: open, read, close (it was six syscalls, the largest part
+ * of director's own time per file on 22,280 files); its mtime is the scan's, so a change since
+ * the scan shows when its source is settled and keeps it. Large files are streamed. A vanished
+ * or unreadable file is a value, not an exception.
  */
-export async function openSource(path: string, rel: string): Promise<FileSource> {
+export async function openSource(file: DataFile): Promise<FileSource> {
   let fd: number
   try {
-    fd = openSync(path, 'r')
+    fd = openSync(file.abs, 'r')
   } catch (error) {
-    return failedSource(rel, error)
+    return failedSource(file.rel, error)
   }
 
   try {
+    if (file.size <= WHOLE_READ_LIMIT) {
+      const buffer = Buffer.allocUnsafe(file.size + 1)
+      const read = readSync(fd, buffer, 0, buffer.length, 0)
+      if (read === file.size) {
+        closeSync(fd)
+        return {kind: 'whole', data: buffer.subarray(0, read), mtimeMs: file.mtimeMs}
+      }
+    }
+
     const {size, mtimeMs} = fstatSync(fd)
     if (size > WHOLE_READ_LIMIT) {
       closeSync(fd)
-      return {kind: 'stream', handle: await open(path, 'r'), size, mtimeMs}
+      return {kind: 'stream', handle: await open(file.abs, 'r'), size, mtimeMs}
     }
 
     const data = readFileSync(fd)
@@ -42,7 +56,7 @@ export async function openSource(path: string, rel: string): Promise<FileSource>
     return {kind: 'whole', data, mtimeMs}
   } catch (error) {
     closeSync(fd)
-    return failedSource(rel, error)
+    return failedSource(file.rel, error)
   }
 }
 

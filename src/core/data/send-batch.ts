@@ -142,7 +142,7 @@ class ReadAhead {
   async take(index: number): Promise<FileSource> {
     for (; this.next < Math.min(this.items.length, index + this.window + 1); this.next++) {
       const item = this.items[this.next] as BatchItem
-      this.opened.set(this.next, openSource(item.file.abs, item.file.rel))
+      this.opened.set(this.next, openSource(item.file))
     }
 
     const source = this.opened.get(index) as Promise<FileSource>
