@@ -20,7 +20,7 @@ export function partName(rel: string, runId: string, batchNumber: number): strin
   return `${stagingDir(runId, batchNumber)}/${rel}`
 }
 
-/** The batch's list of parts, NUL-separated: the last entry of its tar stream, inside its staging folder. */
+/** The batch's list of parts (NUL-separated), last entry of its tar stream, in its staging folder. */
 export function listName(staging: string): string {
   return `${staging}/${LIST_FILE}`
 }
@@ -35,10 +35,10 @@ const HOME_MARK = 'director-home:'
 const MAX_ARGS_BYTES = 96 * 1024
 
 /**
- * Receives one batch, in one exec: prints the login home (marked, NUL-terminated), makes the data folder
- * if needed, unpacks the tar stream on stdin into the batch's staging folder, then hashes the
- * bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither escapes
- * names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first removes
+ * Receives one batch, in one exec: prints the login home (marked, NUL-terminated), makes the
+ * data folder if needed, unpacks the tar stream on stdin into the batch's staging folder, then
+ * hashes the bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither
+ * escapes names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first removes
  * the staging folders that interrupted runs left (ours carry this run's id). Four processes
  * (sh, tar, xargs, md5sum) when the folder exists.
  */
