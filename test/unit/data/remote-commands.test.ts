@@ -35,6 +35,16 @@ function runSh(
   return {status: result.status, stdout: result.stdout, stderr: result.stderr}
 }
 
+/** Runs `body` in a fresh temporary folder, removed afterwards whatever happens. */
+function inTempDir(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'director-remote-'))
+  try {
+    body(dir)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
 /** Stages files as a receive would have left them: `<root>/<staging>/<name>` plus the list. */
 function stage(root: string, staging: string, names: string[]): void {
   for (const name of names) {
@@ -46,9 +56,8 @@ function stage(root: string, staging: string, names: string[]): void {
 }
 
 describe('finalizeScript', () => {
-  it('moves verified files into place, hostile names literally, and leaves nothing behind', () => {
-    const home = mkdtempSync(join(tmpdir(), 'director-finalize-'))
-    try {
+  it('moves verified files into place, hostile names literally, and leaves nothing behind', () =>
+    inTempDir((home) => {
       const root = join(home, 'data')
       const staging = '.director-part-r1-0'
       const names = ['plain_1.txt', 'a b/$(touch pwned)_2.txt', 'q\'u"o/new\nline_3.txt', '-rf/x_4.txt', 'bad_5.txt']
@@ -60,14 +69,10 @@ describe('finalizeScript', () => {
       assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, 'bad_5.txt')))
       assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(home, 'pwned')))
       assert.equal(readFileSync(join(root, '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
-    } finally {
-      rmSync(home, {recursive: true, force: true})
-    }
-  })
+    }))
 
-  it('prints what could not be moved, NUL-separated, and still removes the staging folder', () => {
-    const home = mkdtempSync(join(tmpdir(), 'director-finalize-'))
-    try {
+  it('prints what could not be moved, NUL-separated, and still removes the staging folder', () =>
+    inTempDir((home) => {
       const root = join(home, 'data')
       const staging = '.director-part-r1-1'
       stage(root, staging, ['ok_1.txt', 'taken_2.txt'])
@@ -82,14 +87,10 @@ describe('finalizeScript', () => {
       assert.deepEqual(stdout.split('\0').filter(Boolean), [`${staging}/taken_2.txt`])
       assert.equal(readFileSync(join(root, 'ok_1.txt'), 'utf8'), 'ok_1.txt')
       assert.ok(!existsSync(join(root, staging)))
-    } finally {
-      rmSync(home, {recursive: true, force: true})
-    }
-  })
+    }))
 
-  it('splits the moves of long names over several mv commands', () => {
-    const home = mkdtempSync(join(tmpdir(), 'director-finalize-'))
-    try {
+  it('splits the moves of long names over several mv commands', () =>
+    inTempDir((home) => {
       const root = join(home, 'data')
       const staging = '.director-part-r1-2'
       const names = Array.from({length: 500}, (_, i) => `${'n'.repeat(240)}_${i}.txt`)
@@ -98,10 +99,7 @@ describe('finalizeScript', () => {
       assert.ok(script.split('\n').filter((line) => line.startsWith('mv ')).length > 1)
       assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
       assert.equal(readdirSync(root).length, 500)
-    } finally {
-      rmSync(home, {recursive: true, force: true})
-    }
-  })
+    }))
 })
 
 describe('receiveBatchScript', () => {
@@ -112,51 +110,43 @@ describe('receiveBatchScript', () => {
     return execFileSync('tar', ['cf', '-', '-C', dir, staging])
   }
 
-  it('prints the home, unpacks into a new folder and hashes from the disk, in a real sh', () => {
-    const home = mkdtempSync(join(tmpdir(), 'director-receive-'))
-    const source = mkdtempSync(join(tmpdir(), 'director-receive-src-'))
-    try {
-      const staging = '.director-part-r2-0'
-      const tar = batchTar(source, staging, ['a_1.txt', 'new\nline_2.txt'])
-      const {status, stdout, stderr} = runSh(receiveBatchScript('~/deep/data', staging), home, tar)
-      assert.deepEqual([status, stderr], [0, ''])
-      const {home: printed, sums} = parseReceiveOutput(stdout)
-      assert.equal(printed, home)
-      const expected = execFileSync('md5sum', ['--', 'a_1.txt'], {cwd: join(source, staging), encoding: 'utf8'})
-      assert.equal(sums.get(`${staging}/a_1.txt`), expected.slice(0, 32))
-      assert.ok(sums.has(`${staging}/new\nline_2.txt`))
-      assert.ok(existsSync(join(home, 'deep', 'data', staging, 'a_1.txt')))
-    } finally {
-      rmSync(home, {recursive: true, force: true})
-      rmSync(source, {recursive: true, force: true})
-    }
-  })
+  it('prints the home, unpacks into a new folder and hashes from the disk, in a real sh', () =>
+    inTempDir((home) =>
+      inTempDir((source) => {
+        const staging = '.director-part-r2-0'
+        const tar = batchTar(source, staging, ['a_1.txt', 'new\nline_2.txt'])
+        const {status, stdout, stderr} = runSh(receiveBatchScript('~/deep/data', staging), home, tar)
+        assert.deepEqual([status, stderr], [0, ''])
+        const {home: printed, sums} = parseReceiveOutput(stdout)
+        assert.equal(printed, home)
+        const expected = execFileSync('md5sum', ['--', 'a_1.txt'], {cwd: join(source, staging), encoding: 'utf8'})
+        assert.equal(sums.get(`${staging}/a_1.txt`), expected.slice(0, 32))
+        assert.ok(sums.has(`${staging}/new\nline_2.txt`))
+        assert.ok(existsSync(join(home, 'deep', 'data', staging, 'a_1.txt')))
+      }),
+    ))
 
-  it('on a first batch, removes the staging folders of other runs only', () => {
-    const home = mkdtempSync(join(tmpdir(), 'director-receive-'))
-    const source = mkdtempSync(join(tmpdir(), 'director-receive-src-'))
-    try {
-      const root = join(home, 'data')
-      for (const folder of ['sub dir', '.director-part-old1-3', '.director-part-mine-1']) {
-        mkdirSync(join(root, folder), {recursive: true})
-        writeFileSync(join(root, folder, 'x.txt'), 'x')
-      }
+  it('on a first batch, removes the staging folders of other runs only', () =>
+    inTempDir((home) =>
+      inTempDir((source) => {
+        const root = join(home, 'data')
+        for (const folder of ['sub dir', '.director-part-old1-3', '.director-part-mine-1']) {
+          mkdirSync(join(root, folder), {recursive: true})
+          writeFileSync(join(root, folder, 'x.txt'), 'x')
+        }
 
-      writeFileSync(join(root, 'keep.txt'), 'x')
-      const tar = batchTar(source, '.director-part-mine-0', ['b_1.txt'])
-      const {status, stderr} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
-      assert.deepEqual([status, stderr], [0, ''])
-      assert.deepEqual(readdirSync(root).sort(), [
-        '.director-part-mine-0',
-        '.director-part-mine-1',
-        'keep.txt',
-        'sub dir',
-      ])
-    } finally {
-      rmSync(home, {recursive: true, force: true})
-      rmSync(source, {recursive: true, force: true})
-    }
-  })
+        writeFileSync(join(root, 'keep.txt'), 'x')
+        const tar = batchTar(source, '.director-part-mine-0', ['b_1.txt'])
+        const {status, stderr} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
+        assert.deepEqual([status, stderr], [0, ''])
+        assert.deepEqual(readdirSync(root).sort(), [
+          '.director-part-mine-0',
+          '.director-part-mine-1',
+          'keep.txt',
+          'sub dir',
+        ])
+      }),
+    ))
 })
 
 describe('parseReceiveOutput', () => {
