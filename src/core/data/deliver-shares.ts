@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {posix} from 'node:path'
 
+import type {EarlySessions} from '../fanout/early-sessions.js'
 import type {Host} from '../inventory/host.js'
 import type {DataEvents, DataProgress, DataReport, DataRequest, DataRunOptions} from './distribute-data.js'
 import type {DataFile} from './scan-data-dir.js'
@@ -12,6 +13,8 @@ export interface DeliverSetup extends Omit<DataRunOptions, 'events'> {
   events: DataEvents
   request: DataRequest
   manifestPath: string
+  /** Logins started early; hosts without one log in when their turn comes. */
+  early: EarlySessions | undefined
 }
 
 /**
@@ -44,7 +47,8 @@ export async function deliverShares(
   }
   let batchNumber = 0
   const runId = randomBytes(4).toString('hex')
-  const results = await runOverSsh(busy, setup.connect, setup.fanOut, async (session, signal) =>
+  const fanOut = {...setup.fanOut, open: setup.early?.open}
+  const results = await runOverSsh(busy, setup.connect, fanOut, async (session, signal) =>
     deliverToHost(session, shares.get(session.host.name) ?? [], {
       remotePath: posix.join(setup.request.remoteRoot, 'data', setup.request.project),
       runId,

@@ -5,6 +5,7 @@ import type {Host} from '../inventory/host.js'
 import type {ConnectOptions} from '../ssh/connect.js'
 import type {FileFailure} from './deliver-to-host.js'
 
+import {EarlySessions} from '../fanout/early-sessions.js'
 import {type Failure, failure} from '../host-result.js'
 import {resolveRemotePath} from '../remote-fs/remote-path.js'
 import {deliverShares} from './deliver-shares.js'
@@ -116,12 +117,17 @@ export async function distributeData(
   const started = performance.now()
   // A bad --remote-root (~user) is refused before anything is sent, not on the first host.
   resolveRemotePath(request.remoteRoot, '/')
-  const scan = await scanDataDir(request.dir, {extensions: request.extensions})
-  const stateDir = join(request.dir, STATE_DIR_NAME, request.project)
-  const manifestPath = join(stateDir, 'manifest.jsonl')
-  // One run per data folder, whatever the project: two projects would send the same files.
-  const release = request.dryRun ? () => undefined : takeRunLock(join(request.dir, STATE_DIR_NAME, 'lock'))
+  // The first hosts log in while the folder is scanned and the files placed.
+  const early = request.dryRun
+    ? undefined
+    : new EarlySessions(targets.selected.slice(0, fanOut.concurrency), connect, fanOut.signal)
+  let release = (): void => undefined
   try {
+    const scan = await scanDataDir(request.dir, {extensions: request.extensions})
+    const stateDir = join(request.dir, STATE_DIR_NAME, request.project)
+    const manifestPath = join(stateDir, 'manifest.jsonl')
+    // One run per data folder, whatever the project: two projects would send the same files.
+    if (!request.dryRun) release = takeRunLock(join(request.dir, STATE_DIR_NAME, 'lock'))
     const resume = await resumeFromManifest(scan.files, readManifest(manifestPath), {
       keep: request.keep || request.dryRun,
       replace: request.replace,
@@ -161,9 +167,10 @@ export async function distributeData(
     }
     events.onPlan?.(report)
     if (request.dryRun) return {...report, ms: Math.round(performance.now() - started)}
-    await deliverShares(targets.selected, shares, report, {request, manifestPath, connect, fanOut, events})
+    await deliverShares(targets.selected, shares, report, {request, manifestPath, connect, fanOut, events, early})
     return {...report, ms: Math.round(performance.now() - started)}
   } finally {
+    early?.closeUnused()
     release()
   }
 }
