@@ -1,17 +1,16 @@
-import {lstatSync, type Stats} from 'node:fs'
 import {unlink} from 'node:fs/promises'
 import {posix} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import pLimit from 'p-limit'
 
 import type {SshSession} from '../ssh/session.js'
-import type {DataFile} from './scan-data-dir.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
 import {resolveRemotePath} from '../remote-fs/remote-path.js'
 import {dropBatch, finalizeBatch} from './finalize-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
 import {partName, stagingDir} from './remote-commands.js'
+import {type DataFile, lstatOrNothing} from './scan-data-dir.js'
 import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
 
 /** A batch holds at most this many files or bytes; two batches of a host are in flight at once. */
@@ -208,7 +207,7 @@ async function settleSources(
   context: DeliveryContext,
 ): Promise<ManifestRecord[]> {
   const records = verified.map(({item, record, mtimeMs}): ManifestRecord => {
-    const now = statOrNothing(item.file.abs)
+    const now = lstatOrNothing(item.file.abs)
     const unchanged = now !== undefined && now.size === record.size && now.mtimeMs === mtimeMs
     return {...record, source: context.keep || !unchanged ? 'kept' : 'deleted'}
   })
@@ -220,13 +219,4 @@ async function settleSources(
       .map(async (record) => unlink(byFile.get(record.file) ?? '').catch(() => undefined)),
   )
   return records
-}
-
-/** A synchronous lstat (about 5 us; through the thread pool, a round trip per file). */
-function statOrNothing(path: string): Stats | undefined {
-  try {
-    return lstatSync(path, {throwIfNoEntry: false})
-  } catch {
-    return undefined
-  }
 }

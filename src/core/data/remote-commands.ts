@@ -38,9 +38,9 @@ const MAX_ARGS_BYTES = 96 * 1024
  * Receives one batch, in one exec: prints the login home (marked, NUL-terminated), makes the
  * data folder if needed, unpacks the tar stream on stdin into the batch's staging folder, then
  * hashes the bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither
- * escapes names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first removes
- * the staging folders that interrupted runs left (ours carry this run's id). Four processes
- * (sh, tar, xargs, md5sum) when the folder exists.
+ * escapes names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first
+ * removes the staging folders that interrupted runs left (ours carry this run's id). Four
+ * processes (sh, tar, xargs, md5sum) when the folder exists.
  */
 export function receiveBatchScript(remotePath: string, staging: string, cleanupRunId?: string): string {
   const lines = [

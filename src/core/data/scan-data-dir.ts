@@ -85,7 +85,7 @@ function walk(dir: string, relDir: string, options: ScanOptions, result: ScanRes
         continue
       }
 
-      const stats = statsOf(abs)
+      const stats = lstatOrNothing(abs)
       // A file that vanished between readdir and lstat is simply not there.
       if (stats !== undefined) result.files.push({rel, abs, size: stats.size, mtimeMs: stats.mtimeMs})
     } else if (entry.isSymbolicLink()) {
@@ -98,7 +98,8 @@ function walk(dir: string, relDir: string, options: ScanOptions, result: ScanRes
   }
 }
 
-function statsOf(path: string): Stats | undefined {
+/** A synchronous lstat (about 5 us), undefined for a path that is gone or cannot be read. */
+export function lstatOrNothing(path: string): Stats | undefined {
   try {
     return lstatSync(path, {throwIfNoEntry: false})
   } catch {
