@@ -5,9 +5,10 @@ import {Writable} from 'node:stream'
 import type {SshSession} from '../ssh/session.js'
 
 /**
- * The end of a send pipeline: writes each chunk into the SSH channel with the socket corked.
- * Its close is watched from the start: once closed, a channel neither drains nor closes again,
- * so a write that waits for room must learn of a close that happened before it.
+ * The end of a send pipeline: writes each chunk into the SSH channel with the socket corked, and
+ * leaves the channel open at the end (more may follow on stdin). Its close is watched from the
+ * start: once closed, a channel neither drains nor closes again, so a write that waits for room
+ * must learn of a close that happened before it.
  */
 export class CorkedChannelWriter extends Writable {
   private channelClosed = false
@@ -43,12 +44,6 @@ export class CorkedChannelWriter extends Writable {
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    if (this.channelClosed) {
-      done(new Error('the SSH channel closed'))
-      return
-    }
-
-    this.channel.end()
-    done()
+    done(this.channelClosed ? new Error('the SSH channel closed') : null)
   }
 }

@@ -7,11 +7,11 @@ import type {SshSession} from '../ssh/session.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
 import {resolveRemotePath} from '../remote-fs/remote-path.js'
-import {dropBatch, finalizeBatch} from './finalize-batch.js'
+import {dropBatch} from './drop-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
 import {partName, stagingDir} from './remote-commands.js'
 import {type DataFile, lstatOrNothing} from './scan-data-dir.js'
-import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
+import {type BatchItem, sendBatch, type SentItem, type SettledBatch} from './send-batch.js'
 
 /** A batch holds at most this many files or bytes; two batches of a host are in flight at once. */
 export const BATCH_FILES = 500
@@ -112,19 +112,32 @@ async function deliverBatch(
     context.manifestPath,
     batch.map((file) => ({event: 'assign', file: file.rel, host, size: file.size, time: now})),
   )
-  // Awaited below; a send that fails first must not leave its rejection unhandled.
+  // Awaited when the sums are in; a send that fails first must not leave its rejection unhandled.
   assigned.catch(() => undefined)
-  let received: {home: string; sent: SentItem[]}
+  let judged: Judged = {verified: [], failures: []}
+  let settled: SettledBatch
   try {
-    received = await sendBatch(session, items, {
+    settled = await sendBatch(session, items, {
       remotePath: context.remotePath,
       staging,
       cleanupRunId: first ? context.runId : undefined,
       signal: context.signal,
       onBytes: (bytes) => context.onBytes(host, bytes),
+      async settle({home, sent}) {
+        if (!home.startsWith('/')) {
+          throw new HostFailure(failure('remote-error', `${host}: the login gave no home folder ($HOME)`))
+        }
+
+        judged = judgeBatch(sent, resolveRemotePath(context.remotePath, home), host)
+        // On disk before anything is moved into place: a resumed run then sends to the same host.
+        await assigned
+        return {
+          staging,
+          finals: judged.verified.map(({item}) => item.file.rel),
+          manifest: formatRecords(judged.verified.map(({record}) => record)),
+        }
+      },
     })
-    // On disk before anything is moved into place: a resumed run then sends to the same host.
-    await assigned
   } catch (error) {
     // Best effort, also after Ctrl-C while the connection is still open: the connection may be
     // gone, and the next run removes old parts anyway.
@@ -133,18 +146,8 @@ async function deliverBatch(
     throw error
   }
 
-  if (!received.home.startsWith('/')) {
-    throw new HostFailure(failure('remote-error', `${host}: the login gave no home folder ($HOME)`))
-  }
-
-  const root = resolveRemotePath(context.remotePath, received.home)
-  const {verified, failures} = judgeBatch(received.sent, root, host)
-  const renameFailed = await finalizeBatch(session, context.remotePath, {
-    staging,
-    finals: verified.map(({item}) => item.file.rel),
-    manifest: formatRecords(verified.map(({record}) => record)),
-  })
-  for (const final of renameFailed) {
+  const {verified, failures} = judged
+  for (const final of settled.notMoved) {
     failures.push({
       file: final,
       host,
@@ -153,19 +156,21 @@ async function deliverBatch(
   }
 
   const delivered = await settleSources(
-    verified.filter(({item}) => !renameFailed.has(item.file.rel)),
+    verified.filter(({item}) => !settled.notMoved.has(item.file.rel)),
     context,
   )
   return {delivered, failures}
 }
 
+/** A batch's files split by their md5s: verified ones with their `done` records, and failures. */
+interface Judged {
+  verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}>
+  failures: FileFailure[]
+}
+
 /** Keeps the files whose md5 on the host equals the one computed here; the rest are failures. */
-function judgeBatch(
-  sent: SentItem[],
-  root: string,
-  host: string,
-): {verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}>; failures: FileFailure[]} {
-  const verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}> = []
+function judgeBatch(sent: SentItem[], root: string, host: string): Judged {
+  const verified: Judged['verified'] = []
   const failures: FileFailure[] = []
   for (const result of sent) {
     const {rel} = result.item.file
@@ -202,10 +207,7 @@ function judgeBatch(
  * a source changed since it was read (written to while it was sent): that one stays, and the next
  * run sends its new content to the same host.
  */
-async function settleSources(
-  verified: Array<{item: BatchItem; record: ManifestRecord; mtimeMs: number}>,
-  context: DeliveryContext,
-): Promise<ManifestRecord[]> {
+async function settleSources(verified: Judged['verified'], context: DeliveryContext): Promise<ManifestRecord[]> {
   const records = verified.map(({item, record, mtimeMs}): ManifestRecord => {
     const now = lstatOrNothing(item.file.abs)
     const unchanged = now !== undefined && now.size === record.size && now.mtimeMs === mtimeMs

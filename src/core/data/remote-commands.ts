@@ -35,12 +35,24 @@ const HOME_MARK = 'director-home:'
 const MAX_ARGS_BYTES = 96 * 1024
 
 /**
- * Receives one batch, in one exec: prints the login home (marked, NUL-terminated), makes the
- * data folder if needed, unpacks the tar stream on stdin into the batch's staging folder, then
- * hashes the bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither
- * escapes names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first
- * removes the staging folders that interrupted runs left (ours carry this run's id). Four
- * processes (sh, tar, xargs, md5sum) when the folder exists.
+ * The receive's tar reads the stream in records of this size (`-b 20`, GNU tar's default); the
+ * stream is padded to a whole number of them, so tar stops exactly at its end and leaves the
+ * rest of stdin, the settle script, to the shell.
+ */
+export const TAR_RECORD_BYTES = 20 * 512
+
+/** Ends the sums in a receive's output (NUL-terminated: no md5sum line looks like it). */
+const SUMS_END = 'director-sums-end'
+
+/**
+ * Receives and settles one batch, in one exec: prints the login home (marked, NUL-terminated),
+ * makes the data folder if needed, unpacks the tar stream on stdin into the batch's staging
+ * folder, then hashes the bytes now on the host's disk, listed NUL-separated in the list;
+ * `md5sum -z` neither escapes names nor splits them on newlines. After the sums and their end
+ * mark, a shell reads the rest of stdin: the settle script director writes once it has compared
+ * the sums (see settleScript). With `cleanupRunId` (a host's first batch) it first removes the
+ * staging folders that interrupted runs left (ours carry this run's id). Four processes (sh, tar,
+ * xargs, md5sum) when the folder exists; the sh then becomes the one that reads the settle script.
  */
 export function receiveBatchScript(remotePath: string, staging: string, cleanupRunId?: string): string {
   const lines = [
@@ -57,19 +69,42 @@ export function receiveBatchScript(remotePath: string, staging: string, cleanupR
   }
 
   lines.push(
-    'tar xf - --no-same-owner --no-same-permissions',
+    `tar -x -b ${TAR_RECORD_BYTES / 512} -f - --no-same-owner --no-same-permissions`,
     `xargs -0 -r md5sum -z -- < ${shellQuote(listName(staging))}`,
+    `printf '${SUMS_END}\\000'`,
+    'exec /bin/sh -s',
   )
   return lines.join('\n')
 }
 
-/** What a receive printed: the login home, then the md5 of each part. */
-export function parseReceiveOutput(output: string): {home: string; sums: Map<string, string>} {
+/** What a receive printed: the login home, the md5 of each part, then what the settle script said. */
+export interface ReceiveOutput {
+  home: string
+  sums: Map<string, string>
+  /** True once every part is hashed: the host now waits for the settle script. */
+  hashed: boolean
+  /** The settle script's output, after the end of the sums. */
+  settled: string
+}
+
+/** Whether a receive's output has got to the end of its sums. */
+export function receiveHashed(output: string): boolean {
+  return output.includes(`\0${SUMS_END}\0`)
+}
+
+/** Reads a receive's output, as far as it got. */
+export function parseReceiveOutput(output: string): ReceiveOutput {
   const start = output.indexOf(HOME_MARK)
   const end = start === -1 ? -1 : output.indexOf('\0', start)
-  return end === -1
-    ? {home: '', sums: new Map()}
-    : {home: output.slice(start + HOME_MARK.length, end), sums: parseMd5sumZ(output.slice(end + 1))}
+  if (end === -1) return {home: '', sums: new Map(), hashed: false, settled: ''}
+  const mark = `\0${SUMS_END}\0`
+  const sumsEnd = output.indexOf(mark, end)
+  return {
+    home: output.slice(start + HOME_MARK.length, end),
+    sums: parseMd5sumZ(output.slice(end + 1, sumsEnd === -1 ? undefined : sumsEnd + 1)),
+    hashed: sumsEnd !== -1,
+    settled: sumsEnd === -1 ? '' : output.slice(sumsEnd + mark.length),
+  }
 }
 
 /** A batch waiting in its staging folder to be moved into place. */
@@ -82,17 +117,20 @@ export interface StagedBatch {
 }
 
 /**
- * Moves a batch's verified files from its staging folder to their final places with `mv -t`
- * per destination folder (rename(2) each: same file system); names are quoted words, never
- * read by the shell. Only if a move failed, prints what is left in the staging folder
- * (NUL-separated). Then removes the folder and appends the batch's records to the host's
- * manifest. Three processes (sh, mv, rm) for a flat folder.
+ * Settles a received batch, in the receive's own exec: moves the verified files from the staging
+ * folder to their final places with `mv -t` per destination folder (rename(2) each: same file
+ * system); names are quoted words, never read by the shell. Only if a move failed, prints what
+ * is left in the staging folder (NUL-separated). Then removes the folder and appends the batch's
+ * records to the host's manifest. Two more processes (mv, rm) for a flat folder.
  */
-export function finalizeScript(remotePath: string, {staging, finals, manifest}: StagedBatch): string {
+export function settleScript(remotePath: string, {staging, finals, manifest}: StagedBatch): string {
   const byFolder = new Map<string, string[]>()
   for (const rel of finals) {
     const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '.'
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), shellQuote(`${staging}/${rel}`)])
+    const parts = byFolder.get(folder)
+    const part = shellQuote(`${staging}/${rel}`)
+    if (parts === undefined) byFolder.set(folder, [part])
+    else parts.push(part)
   }
 
   const lines = [`cd -- ${remoteShellWord(remotePath)} || exit 1`, 'failed=']

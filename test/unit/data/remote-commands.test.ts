@@ -6,12 +6,13 @@ import {dirname, join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {
-  finalizeScript,
   listName,
   parseMd5sumZ,
   parseReceiveOutput,
   partName,
   receiveBatchScript,
+  settleScript,
+  TAR_RECORD_BYTES,
 } from '../../../src/core/data/remote-commands.js'
 
 describe('partName', () => {
@@ -55,7 +56,7 @@ function stage(root: string, staging: string, names: string[]): void {
   writeFileSync(join(root, listName(staging)), 'list')
 }
 
-describe('finalizeScript', () => {
+describe('settleScript', () => {
   it('moves verified files into place, hostile names literally, and leaves nothing behind', () =>
     inTempDir((home) => {
       const root = join(home, 'data')
@@ -63,7 +64,7 @@ describe('finalizeScript', () => {
       const names = ['plain_1.txt', 'a b/$(touch pwned)_2.txt', 'q\'u"o/new\nline_3.txt', '-rf/x_4.txt', 'bad_5.txt']
       stage(root, staging, names)
       const verified = names.slice(0, 4)
-      const script = finalizeScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
+      const script = settleScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
       assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
       for (const name of verified) assert.equal(readFileSync(join(root, name), 'utf8'), name)
       assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, 'bad_5.txt')))
@@ -79,7 +80,7 @@ describe('finalizeScript', () => {
       // A folder under the final name: mv cannot replace it with a file.
       mkdirSync(join(root, 'taken_2.txt', 'inside'), {recursive: true})
       const {status, stdout, stderr} = runSh(
-        finalizeScript('~/data', {staging, finals: ['ok_1.txt', 'taken_2.txt'], manifest: ''}),
+        settleScript('~/data', {staging, finals: ['ok_1.txt', 'taken_2.txt'], manifest: ''}),
         home,
       )
       assert.equal(status, 0)
@@ -95,7 +96,7 @@ describe('finalizeScript', () => {
       const staging = '.director-part-r1-2'
       const names = Array.from({length: 500}, (_, i) => `${'n'.repeat(240)}_${i}.txt`)
       stage(root, staging, names)
-      const script = finalizeScript('~/data', {staging, finals: names, manifest: ''})
+      const script = settleScript('~/data', {staging, finals: names, manifest: ''})
       assert.ok(script.split('\n').filter((line) => line.startsWith('mv ')).length > 1)
       assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
       assert.equal(readdirSync(root).length, 500)
@@ -126,6 +127,28 @@ describe('receiveBatchScript', () => {
       }),
     ))
 
+  it('leaves the rest of stdin after the padded tar stream to the settle script, in the same sh', () =>
+    inTempDir((home) =>
+      inTempDir((source) => {
+        const staging = '.director-part-r2-1'
+        const names = ['a_1.txt', 'b c_2.txt']
+        const tar = batchTar(source, staging, names)
+        assert.equal(tar.length % TAR_RECORD_BYTES, 0)
+        const settle = settleScript('~/data', {staging, finals: names, manifest: '{"event":"done"}\n'})
+        const {status, stdout, stderr} = runSh(
+          receiveBatchScript('~/data', staging),
+          home,
+          Buffer.concat([tar, Buffer.from(settle)]),
+        )
+        assert.deepEqual([status, stderr], [0, ''])
+        const output = parseReceiveOutput(stdout)
+        assert.deepEqual([output.hashed, output.sums.size, output.settled], [true, 2, ''])
+        for (const name of names) assert.equal(readFileSync(join(home, 'data', name), 'utf8'), name)
+        assert.ok(!existsSync(join(home, 'data', staging)))
+        assert.equal(readFileSync(join(home, 'data', '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
+      }),
+    ))
+
   it('on a first batch, removes the staging folders of other runs only', () =>
     inTempDir((home) =>
       inTempDir((source) => {
@@ -153,9 +176,19 @@ describe('parseReceiveOutput', () => {
   it('finds the home after whatever a chatty login shell printed first', () => {
     const sum = 'd41d8cd98f00b204e9800998ecf8427e'
     const output = `Welcome!\nstdin: is not a tty\ndirector-home:/home/u\0${sum}  part/a_1.txt\0`
-    const {home, sums} = parseReceiveOutput(output)
+    const {home, sums, hashed} = parseReceiveOutput(output)
     assert.equal(home, '/home/u')
     assert.deepEqual([...sums], [['part/a_1.txt', sum]])
+    assert.equal(hashed, false)
+  })
+
+  it("ends the sums at their mark: what follows is the settle script's, even a name that looks like the mark", () => {
+    const sum = 'd41d8cd98f00b204e9800998ecf8427e'
+    const tricky = `${sum}  part/director-sums-end\0`
+    const output = `director-home:/h\0${tricky}director-sums-end\0part/left_1.txt\0`
+    const {sums, hashed, settled} = parseReceiveOutput(output)
+    assert.deepEqual([...sums], [['part/director-sums-end', sum]])
+    assert.deepEqual([hashed, settled], [true, 'part/left_1.txt\0'])
   })
 
   it('gives no home when the script never got to print it', () => {
