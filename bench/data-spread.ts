@@ -5,8 +5,8 @@
  * and 4 files of 64 MiB), and the original tool's (22,280 tweets of 4 KiB).
  */
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {availableParallelism, tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -66,6 +66,22 @@ async function baseline(fleet: Fleet, dir: string, files: string[]): Promise<num
   return performance.now() - started
 }
 
+/**
+ * CPU time the whole machine spent busy so far, in seconds (Linux: /proc/stat, user to softirq,
+ * idle and iowait left out); undefined elsewhere. Director and its fleet share this machine's
+ * cores, so what each side costs the machine tells more than wall time alone.
+ */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? []
+    // user, nice, system, idle, iowait, irq, softirq: all but idle and iowait.
+    const busy = [0, 1, 2, 5, 6].reduce((sum, index) => sum + (fields[index] ?? 0), 0)
+    return busy / 100
+  } catch {
+    return undefined
+  }
+}
+
 /** Rounds of each; the order alternates, so neither always runs on a warmer page cache. */
 const ROUNDS = Number(process.env.DIRECTOR_BENCH_ROUNDS ?? 3)
 
@@ -97,6 +113,7 @@ async function spreadAgainstBaseline(set: DataSet): Promise<string[]> {
   try {
     const lines: string[] = []
     const ratios: number[] = []
+    const busyRuns = {baseline: [] as number[], director: [] as number[]}
     let bytes = 0
     for (let round = 1; round <= ROUNDS; round++) {
       const base = join(work, `base-${round}`)
@@ -106,17 +123,23 @@ async function spreadAgainstBaseline(set: DataSet): Promise<string[]> {
       bytes = written.bytes
       let baseMs = 0
       let director = {ms: 0, delivered: 0}
+      const busy = {baseline: 0, director: 0}
       const order = round % 2 === 1 ? ['baseline', 'director'] : ['director', 'baseline']
       for (const which of order) {
         // Neither run pays for writing back the other's files: that alone moved the ratio by 0.4.
         spawnSync('sync')
+        const before = machineBusySeconds()
         if (which === 'baseline') baseMs = await baseline(fleet, base, written.files)
         else director = runDirector(fleet, data, `bench-${round}`)
+        const after = machineBusySeconds()
+        if (before !== undefined && after !== undefined) busy[which as keyof typeof busy] = after - before
       }
 
       ratios.push(director.ms / baseMs)
+      busyRuns.director.push(busy.director)
+      busyRuns.baseline.push(busy.baseline)
       lines.push(
-        `data ${name}: round ${round} (${order.join(' first, then ')}): director ${(director.ms / 1000).toFixed(2)} s, ${rate(director.delivered, director.ms)} files/s, ${mbs(bytes, director.ms)} MB/s; baseline ${(baseMs / 1000).toFixed(2)} s, ${rate(written.files.length, baseMs)} files/s, ${mbs(bytes, baseMs)} MB/s; ratio ${(director.ms / baseMs).toFixed(2)}`,
+        `data ${name}: round ${round} (${order.join(' first, then ')}): director ${(director.ms / 1000).toFixed(2)} s, ${rate(director.delivered, director.ms)} files/s, ${mbs(bytes, director.ms)} MB/s; baseline ${(baseMs / 1000).toFixed(2)} s, ${rate(written.files.length, baseMs)} files/s, ${mbs(bytes, baseMs)} MB/s; ratio ${(director.ms / baseMs).toFixed(2)}; machine CPU busy: director ${busy.director.toFixed(2)} s, baseline ${busy.baseline.toFixed(2)} s (${availableParallelism()} cores)`,
       )
       rmSync(base, {recursive: true, force: true})
       rmSync(data, {recursive: true, force: true})
@@ -125,7 +148,7 @@ async function spreadAgainstBaseline(set: DataSet): Promise<string[]> {
     return [
       `data ${name} over ${HOSTS} hosts (${(bytes / 1e6).toFixed(0)} MB); director verifies md5 on the hosts, the baseline (tar | ssh tar) does not`,
       ...lines,
-      `data ${name}: director / baseline, median of ${ROUNDS} = ${median(ratios).toFixed(2)} (<= 1.0 is the target)`,
+      `data ${name}: director / baseline, median of ${ROUNDS} = ${median(ratios).toFixed(2)} (<= 1.0 is the target); median machine CPU busy: director ${median(busyRuns.director).toFixed(2)} s, baseline ${median(busyRuns.baseline).toFixed(2)} s`,
     ]
   } finally {
     await fleet.down()
