@@ -44,15 +44,22 @@ export const TAR_RECORD_BYTES = 20 * 512
 /** Ends the sums in a receive's output (NUL-terminated: no md5sum line looks like it). */
 const SUMS_END = 'director-sums-end'
 
+/** Ends the settle script's output: it ran to its end (no staged path looks like it). */
+const SETTLED = 'director-settled'
+
+/** The settle script's first line: the receive runs it only if it arrived whole from its start. */
+const SETTLE_HEADER = '# director settle'
+
 /**
  * Receives and settles one batch, in one exec: prints the login home (marked, NUL-terminated),
  * makes the data folder if needed, unpacks the tar stream on stdin into the batch's staging
  * folder, then hashes the bytes now on the host's disk, listed NUL-separated in the list;
  * `md5sum -z` neither escapes names nor splits them on newlines. After the sums and their end
- * mark, a shell reads the rest of stdin: the settle script director writes once it has compared
- * the sums (see settleScript). With `cleanupRunId` (a host's first batch) it first removes the
- * staging folders that interrupted runs left (ours carry this run's id). Four processes (sh, tar,
- * xargs, md5sum) when the folder exists; the sh then becomes the one that reads the settle script.
+ * mark, it reads the rest of stdin whole: the settle script director writes once it has compared
+ * the sums (see settleScript), run only if it starts with its header, so a tar that read past its
+ * stream cannot leave half a script to run. With `cleanupRunId` (a host's first batch) it first
+ * removes the staging folders that interrupted runs left (ours carry this run's id). Five
+ * processes (sh, tar, xargs, md5sum, cat) when the folder exists.
  */
 export function receiveBatchScript(remotePath: string, staging: string, cleanupRunId?: string): string {
   const lines = [
@@ -72,7 +79,12 @@ export function receiveBatchScript(remotePath: string, staging: string, cleanupR
     `tar -x -b ${TAR_RECORD_BYTES / 512} -f - --no-same-owner --no-same-permissions`,
     `xargs -0 -r md5sum -z -- < ${shellQuote(listName(staging))}`,
     `printf '${SUMS_END}\\000'`,
-    'exec /bin/sh -s',
+    'script=$(cat)',
+    'set +e',
+    'case $script in',
+    `  '${SETTLE_HEADER}'*) eval "$script" ;;`,
+    "  *) echo 'no whole settle script arrived (not GNU tar?): nothing moved' >&2; exit 3 ;;",
+    'esac',
   )
   return lines.join('\n')
 }
@@ -83,8 +95,11 @@ export interface ReceiveOutput {
   sums: Map<string, string>
   /** True once every part is hashed: the host now waits for the settle script. */
   hashed: boolean
-  /** The settle script's output, after the end of the sums. */
-  settled: string
+  /**
+   * Once the settle script has run to its end: the staged parts it could not move into place.
+   * Undefined before, or when it stopped short (then nothing it did is taken as done).
+   */
+  left: string[] | undefined
 }
 
 /** Whether a receive's output has got to the end of its sums. */
@@ -96,15 +111,23 @@ export function receiveHashed(output: string): boolean {
 export function parseReceiveOutput(output: string): ReceiveOutput {
   const start = output.indexOf(HOME_MARK)
   const end = start === -1 ? -1 : output.indexOf('\0', start)
-  if (end === -1) return {home: '', sums: new Map(), hashed: false, settled: ''}
+  if (end === -1) return {home: '', sums: new Map(), hashed: false, left: undefined}
   const mark = `\0${SUMS_END}\0`
   const sumsEnd = output.indexOf(mark, end)
   return {
     home: output.slice(start + HOME_MARK.length, end),
     sums: parseMd5sumZ(output.slice(end + 1, sumsEnd === -1 ? undefined : sumsEnd + 1)),
     hashed: sumsEnd !== -1,
-    settled: sumsEnd === -1 ? '' : output.slice(sumsEnd + mark.length),
+    left: sumsEnd === -1 ? undefined : parseSettled(output.slice(sumsEnd + mark.length)),
   }
+}
+
+/** The settle script's output: NUL-terminated staged paths, then its end mark. */
+function parseSettled(output: string): string[] | undefined {
+  const records = output.split('\0')
+  // A complete output ends with the mark and its NUL: the split's last piece is empty.
+  if (records.pop() !== '' || records.pop() !== SETTLED) return undefined
+  return records
 }
 
 /** A batch waiting in its staging folder to be moved into place. */
@@ -120,8 +143,10 @@ export interface StagedBatch {
  * Settles a received batch, in the receive's own exec: moves the verified files from the staging
  * folder to their final places with `mv -t` per destination folder (rename(2) each: same file
  * system); names are quoted words, never read by the shell. Only if a move failed, prints what
- * is left in the staging folder (NUL-separated). Then removes the folder and appends the batch's
- * records to the host's manifest. Two more processes (mv, rm) for a flat folder.
+ * is left in the staging folder (NUL-separated). Then removes the folder, appends the batch's
+ * records to the host's manifest and prints its end mark: without it, no move is taken as done
+ * (a host whose tar read past the stream would run none). Two more processes (mv, rm) for a flat
+ * folder.
  */
 export function settleScript(remotePath: string, {staging, finals, manifest}: StagedBatch): string {
   const byFolder = new Map<string, string[]>()
@@ -133,7 +158,7 @@ export function settleScript(remotePath: string, {staging, finals, manifest}: St
     else parts.push(part)
   }
 
-  const lines = [`cd -- ${remoteShellWord(remotePath)} || exit 1`, 'failed=']
+  const lines = [SETTLE_HEADER, `cd -- ${remoteShellWord(remotePath)} || exit 1`, 'failed=']
   for (const [folder, parts] of byFolder) {
     const target = shellQuote(folder)
     if (folder !== '.') lines.push(`mkdir -p -- ${target} || failed=1`)
@@ -145,7 +170,7 @@ export function settleScript(remotePath: string, {staging, finals, manifest}: St
     `rm -rf -- ${shellQuote(staging)}`,
   )
   if (manifest !== '') lines.push(`printf '%s' ${shellQuote(manifest)} >> ${REMOTE_MANIFEST}`)
-  lines.push('exit 0')
+  lines.push(`printf '${SETTLED}\\000'`, 'exit 0')
   return lines.join('\n')
 }
 

@@ -89,8 +89,13 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
         throw new HostFailure(failure('remote-error', `${session.host.name}: cannot move files into place: ${why}`))
       }
 
-      const left = new Set(parseReceiveOutput(output.stdout).settled.split('\0').filter(Boolean))
-      return {...received, notMoved: new Set(staged.finals.filter((rel) => left.has(`${staged.staging}/${rel}`)))}
+      const {left} = parseReceiveOutput(output.stdout)
+      if (left === undefined) {
+        throw new HostFailure(failure('remote-error', `${session.host.name}: the host did not confirm the moves`))
+      }
+
+      const notMoved = new Set(left)
+      return {...received, notMoved: new Set(staged.finals.filter((rel) => notMoved.has(`${staged.staging}/${rel}`)))}
     } catch (error) {
       channel.close()
       if (options.signal.aborted) throw abortFailure(options.signal)

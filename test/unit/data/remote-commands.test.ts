@@ -22,6 +22,21 @@ describe('partName', () => {
   })
 })
 
+/** The batch's list as director writes it: staged paths, NUL-terminated. */
+function partList(staging: string, names: string[]): string {
+  return names.map((name) => `${staging}/${name}\0`).join('')
+}
+
+/** `count` names of 80-odd bytes each. */
+function longNames(count: number): string[] {
+  const names: string[] = []
+  for (let i = 0; i < count; i++) names.push(`${'x'.repeat(80)}_${i}.txt`)
+  return names
+}
+
+/** What a settle script prints last once it has run to its end. */
+const SETTLED = 'director-settled\0'
+
 /** Runs a script the way director sends it: to /bin/sh, with HOME set. */
 function runSh(
   script: string,
@@ -65,7 +80,7 @@ describe('settleScript', () => {
       stage(root, staging, names)
       const verified = names.slice(0, 4)
       const script = settleScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
-      assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
+      assert.deepEqual(runSh(script, home), {status: 0, stdout: SETTLED, stderr: ''})
       for (const name of verified) assert.equal(readFileSync(join(root, name), 'utf8'), name)
       assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, 'bad_5.txt')))
       assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(home, 'pwned')))
@@ -85,7 +100,7 @@ describe('settleScript', () => {
       )
       assert.equal(status, 0)
       assert.match(stderr, /cannot overwrite directory/)
-      assert.deepEqual(stdout.split('\0').filter(Boolean), [`${staging}/taken_2.txt`])
+      assert.equal(stdout, `${staging}/taken_2.txt\0${SETTLED}`)
       assert.equal(readFileSync(join(root, 'ok_1.txt'), 'utf8'), 'ok_1.txt')
       assert.ok(!existsSync(join(root, staging)))
     }))
@@ -98,7 +113,7 @@ describe('settleScript', () => {
       stage(root, staging, names)
       const script = settleScript('~/data', {staging, finals: names, manifest: ''})
       assert.ok(script.split('\n').filter((line) => line.startsWith('mv ')).length > 1)
-      assert.deepEqual(runSh(script, home), {status: 0, stdout: '', stderr: ''})
+      assert.deepEqual(runSh(script, home), {status: 0, stdout: SETTLED, stderr: ''})
       assert.equal(readdirSync(root).length, 500)
     }))
 })
@@ -107,7 +122,7 @@ describe('receiveBatchScript', () => {
   /** A tar stream of the staging folder's files and its list, as director sends it. */
   function batchTar(dir: string, staging: string, names: string[]): Buffer {
     stage(dir, staging, names)
-    writeFileSync(join(dir, listName(staging)), names.map((name) => `${staging}/${name}\0`).join(''))
+    writeFileSync(join(dir, listName(staging)), partList(staging, names))
     return execFileSync('tar', ['cf', '-', '-C', dir, staging])
   }
 
@@ -117,7 +132,9 @@ describe('receiveBatchScript', () => {
         const staging = '.director-part-r2-0'
         const tar = batchTar(source, staging, ['a_1.txt', 'new\nline_2.txt'])
         const {status, stdout, stderr} = runSh(receiveBatchScript('~/deep/data', staging), home, tar)
-        assert.deepEqual([status, stderr], [0, ''])
+        // No settle script follows the stream here: the receive stops after the sums, moving nothing.
+        assert.equal(status, 3)
+        assert.match(stderr, /nothing moved/)
         const {home: printed, sums} = parseReceiveOutput(stdout)
         assert.equal(printed, home)
         const expected = execFileSync('md5sum', ['--', 'a_1.txt'], {cwd: join(source, staging), encoding: 'utf8'})
@@ -142,10 +159,30 @@ describe('receiveBatchScript', () => {
         )
         assert.deepEqual([status, stderr], [0, ''])
         const output = parseReceiveOutput(stdout)
-        assert.deepEqual([output.hashed, output.sums.size, output.settled], [true, 2, ''])
+        assert.deepEqual([output.hashed, output.sums.size, output.left], [true, 2, []])
         for (const name of names) assert.equal(readFileSync(join(home, 'data', name), 'utf8'), name)
         assert.ok(!existsSync(join(home, 'data', staging)))
         assert.equal(readFileSync(join(home, 'data', '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
+      }),
+    ))
+
+  it('runs no move when a tar read past its stream into the moves (unpadded stream)', () =>
+    inTempDir((home) =>
+      inTempDir((source) => {
+        const staging = '.director-part-r2-2'
+        const names = longNames(120)
+        stage(source, staging, names)
+        writeFileSync(join(source, listName(staging)), partList(staging, names))
+        // Records of 512 bytes: the receive's tar reads 10240 at a time, into the script.
+        const tar = execFileSync('tar', ['-b', '1', '-cf', '-', '-C', source, staging])
+        const settle = settleScript('~/data', {staging, finals: names, manifest: ''})
+        assert.ok(tar.length % TAR_RECORD_BYTES !== 0 && settle.length > TAR_RECORD_BYTES)
+        const input = Buffer.concat([tar, Buffer.from(settle)])
+        const {status, stdout, stderr} = runSh(receiveBatchScript('~/data', staging), home, input)
+        assert.equal(status, 3)
+        assert.match(stderr, /nothing moved/)
+        assert.equal(parseReceiveOutput(stdout).left, undefined)
+        assert.equal(readdirSync(join(home, 'data', staging)).length, names.length + 1)
       }),
     ))
 
@@ -160,8 +197,8 @@ describe('receiveBatchScript', () => {
 
         writeFileSync(join(root, 'keep.txt'), 'x')
         const tar = batchTar(source, '.director-part-mine-0', ['b_1.txt'])
-        const {status, stderr} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
-        assert.deepEqual([status, stderr], [0, ''])
+        const {status} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
+        assert.equal(status, 3)
         assert.deepEqual(readdirSync(root).sort(), [
           '.director-part-mine-0',
           '.director-part-mine-1',
@@ -185,10 +222,17 @@ describe('parseReceiveOutput', () => {
   it("ends the sums at their mark: what follows is the settle script's, even a name that looks like the mark", () => {
     const sum = 'd41d8cd98f00b204e9800998ecf8427e'
     const tricky = `${sum}  part/director-sums-end\0`
-    const output = `director-home:/h\0${tricky}director-sums-end\0part/left_1.txt\0`
-    const {sums, hashed, settled} = parseReceiveOutput(output)
+    const output = `director-home:/h\0${tricky}director-sums-end\0part/left_1.txt\0${SETTLED}`
+    const {sums, hashed, left} = parseReceiveOutput(output)
     assert.deepEqual([...sums], [['part/director-sums-end', sum]])
-    assert.deepEqual([hashed, settled], [true, 'part/left_1.txt\0'])
+    assert.deepEqual([hashed, left], [true, ['part/left_1.txt']])
+  })
+
+  it('takes no move as done when the settle script stopped short of its end mark', () => {
+    const hashedOnly = 'director-home:/h\0director-sums-end\0'
+    assert.equal(parseReceiveOutput(hashedOnly).left, undefined)
+    assert.equal(parseReceiveOutput(`${hashedOnly}part/left_1.txt\0`).left, undefined)
+    assert.deepEqual(parseReceiveOutput(`${hashedOnly}${SETTLED}`).left, [])
   })
 
   it('gives no home when the script never got to print it', () => {
