@@ -13,8 +13,12 @@ import {partName, stagingDir} from './remote-commands.js'
 import {type DataFile, lstatOrNothing} from './scan-data-dir.js'
 import {type BatchItem, sendBatch, type SentItem, type SettledBatch} from './send-batch.js'
 
-/** A batch holds at most this many files or bytes; two batches of a host are in flight at once. */
-export const BATCH_FILES = 500
+/**
+ * A batch holds at most this many files or bytes; two batches of a host are in flight at once.
+ * Each batch costs the host an exec and seven processes: on 22,280 files of 4 KiB, batches of
+ * 2,000 instead of 500 saved 0.3 CPU-seconds and 0.1 s (3.11 s to 2.98 s, means of 4).
+ */
+export const BATCH_FILES = 2000
 export const BATCH_BYTES = 64 * 1024 * 1024
 const BATCHES_IN_FLIGHT = 2
 /** How long removing a failed batch's parts may take before we leave them to the next run. */
