@@ -144,9 +144,8 @@ export interface StagedBatch {
  * folder to their final places with `mv -t` per destination folder (rename(2) each: same file
  * system); names are quoted words, never read by the shell. Only if a move failed, prints what
  * is left in the staging folder (NUL-separated). Then removes the folder, appends the batch's
- * records to the host's manifest and prints its end mark: without it, no move is taken as done
- * (a host whose tar read past the stream would run none). Two more processes (mv, rm) for a flat
- * folder.
+ * records to the host's manifest and prints its end mark: without the mark, director takes no
+ * move as done and keeps every source. Two more processes (mv, rm) for a flat folder.
  */
 export function settleScript(remotePath: string, {staging, finals, manifest}: StagedBatch): string {
   const byFolder = new Map<string, string[]>()

@@ -181,9 +181,12 @@ class ReceiveOutputWatch {
 
   constructor(channel: ClientChannel) {
     this.ended = new Promise((resolve) => {
+      let hashed = false
       channel.setEncoding('utf8').on('data', (chunk: string) => {
         this.stdout += chunk
-        if (receiveHashed(this.stdout)) resolve(parseReceiveOutput(this.stdout))
+        if (hashed || !receiveHashed(this.stdout)) return
+        hashed = true
+        resolve(parseReceiveOutput(this.stdout))
       })
       channel.once('close', () => resolve(parseReceiveOutput(this.stdout)))
     })
