@@ -89,42 +89,44 @@ export function receiveBatchScript(remotePath: string, staging: string, cleanupR
   return lines.join('\n')
 }
 
-/** What a receive printed: the login home, the md5 of each part, then what the settle script said. */
+/** What a receive printed up to the end of its sums: the login home and the md5 of each part. */
 export interface ReceiveOutput {
   home: string
   sums: Map<string, string>
   /** True once every part is hashed: the host now waits for the settle script. */
   hashed: boolean
-  /**
-   * Once the settle script has run to its end: the staged parts it could not move into place.
-   * Undefined before, or when it stopped short (then nothing it did is taken as done).
-   */
-  left: string[] | undefined
 }
+
+const SUMS_END_RECORD = `\0${SUMS_END}\0`
 
 /** Whether a receive's output has got to the end of its sums. */
 export function receiveHashed(output: string): boolean {
-  return output.includes(`\0${SUMS_END}\0`)
+  return output.includes(SUMS_END_RECORD)
 }
 
-/** Reads a receive's output, as far as it got. */
+/** Reads a receive's output up to the end of its sums, as far as it got. */
 export function parseReceiveOutput(output: string): ReceiveOutput {
   const start = output.indexOf(HOME_MARK)
   const end = start === -1 ? -1 : output.indexOf('\0', start)
-  if (end === -1) return {home: '', sums: new Map(), hashed: false, left: undefined}
-  const mark = `\0${SUMS_END}\0`
-  const sumsEnd = output.indexOf(mark, end)
+  if (end === -1) return {home: '', sums: new Map(), hashed: false}
+  const sumsEnd = output.indexOf(SUMS_END_RECORD, end)
   return {
     home: output.slice(start + HOME_MARK.length, end),
     sums: parseMd5sumZ(output.slice(end + 1, sumsEnd === -1 ? undefined : sumsEnd + 1)),
     hashed: sumsEnd !== -1,
-    left: sumsEnd === -1 ? undefined : parseSettled(output.slice(sumsEnd + mark.length)),
   }
 }
 
-/** The settle script's output: NUL-terminated staged paths, then its end mark. */
-function parseSettled(output: string): string[] | undefined {
-  const records = output.split('\0')
+/**
+ * Once the settle script has run to its end: the staged parts it could not move into place
+ * (NUL-terminated, before its end mark). Undefined when it stopped short, or never ran: then
+ * nothing it did is taken as done.
+ */
+export function parseSettleOutput(output: string): string[] | undefined {
+  const start = output.indexOf(HOME_MARK)
+  const sumsEnd = start === -1 ? -1 : output.indexOf(SUMS_END_RECORD, start)
+  if (sumsEnd === -1) return undefined
+  const records = output.slice(sumsEnd + SUMS_END_RECORD.length).split('\0')
   // A complete output ends with the mark and its NUL: the split's last piece is empty.
   if (records.pop() !== '' || records.pop() !== SETTLED) return undefined
   return records

@@ -15,6 +15,7 @@ import {type FileSource, openSource, packSource, type SentBytes} from './file-so
 import {
   listName,
   parseReceiveOutput,
+  parseSettleOutput,
   receiveBatchScript,
   receiveHashed,
   type ReceiveOutput,
@@ -89,7 +90,7 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
         throw new HostFailure(failure('remote-error', `${session.host.name}: cannot move files into place: ${why}`))
       }
 
-      const {left} = parseReceiveOutput(output.stdout)
+      const left = parseSettleOutput(output.stdout)
       if (left === undefined) {
         throw new HostFailure(failure('remote-error', `${session.host.name}: the host did not confirm the moves`))
       }

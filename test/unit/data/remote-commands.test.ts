@@ -9,6 +9,7 @@ import {
   listName,
   parseMd5sumZ,
   parseReceiveOutput,
+  parseSettleOutput,
   partName,
   receiveBatchScript,
   settleScript,
@@ -159,7 +160,7 @@ describe('receiveBatchScript', () => {
         )
         assert.deepEqual([status, stderr], [0, ''])
         const output = parseReceiveOutput(stdout)
-        assert.deepEqual([output.hashed, output.sums.size, output.left], [true, 2, []])
+        assert.deepEqual([output.hashed, output.sums.size, parseSettleOutput(stdout)], [true, 2, []])
         for (const name of names) assert.equal(readFileSync(join(home, 'data', name), 'utf8'), name)
         assert.ok(!existsSync(join(home, 'data', staging)))
         assert.equal(readFileSync(join(home, 'data', '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
@@ -181,7 +182,7 @@ describe('receiveBatchScript', () => {
         const {status, stdout, stderr} = runSh(receiveBatchScript('~/data', staging), home, input)
         assert.equal(status, 3)
         assert.match(stderr, /nothing moved/)
-        assert.equal(parseReceiveOutput(stdout).left, undefined)
+        assert.equal(parseSettleOutput(stdout), undefined)
         assert.equal(readdirSync(join(home, 'data', staging)).length, names.length + 1)
       }),
     ))
@@ -223,16 +224,16 @@ describe('parseReceiveOutput', () => {
     const sum = 'd41d8cd98f00b204e9800998ecf8427e'
     const tricky = `${sum}  part/director-sums-end\0`
     const output = `director-home:/h\0${tricky}director-sums-end\0part/left_1.txt\0${SETTLED}`
-    const {sums, hashed, left} = parseReceiveOutput(output)
+    const {sums, hashed} = parseReceiveOutput(output)
     assert.deepEqual([...sums], [['part/director-sums-end', sum]])
-    assert.deepEqual([hashed, left], [true, ['part/left_1.txt']])
+    assert.deepEqual([hashed, parseSettleOutput(output)], [true, ['part/left_1.txt']])
   })
 
   it('takes no move as done when the settle script stopped short of its end mark', () => {
     const hashedOnly = 'director-home:/h\0director-sums-end\0'
-    assert.equal(parseReceiveOutput(hashedOnly).left, undefined)
-    assert.equal(parseReceiveOutput(`${hashedOnly}part/left_1.txt\0`).left, undefined)
-    assert.deepEqual(parseReceiveOutput(`${hashedOnly}${SETTLED}`).left, [])
+    assert.equal(parseSettleOutput(hashedOnly), undefined)
+    assert.equal(parseSettleOutput(`${hashedOnly}part/left_1.txt\0`), undefined)
+    assert.deepEqual(parseSettleOutput(`${hashedOnly}${SETTLED}`), [])
   })
 
   it('gives no home when the script never got to print it', () => {
