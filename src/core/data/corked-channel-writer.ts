@@ -5,10 +5,9 @@ import {Writable} from 'node:stream'
 import type {SshSession} from '../ssh/session.js'
 
 /**
- * The end of a send pipeline: writes each chunk into the SSH channel with the socket corked, and
- * leaves the channel open at the end (more may follow on stdin). Its close is watched from the
- * start: once closed, a channel neither drains nor closes again, so a write that waits for room
- * must learn of a close that happened before it.
+ * The end of a send pipeline: writes each chunk into the SSH channel with the socket corked.
+ * Its close is watched from the start: once closed, a channel neither drains nor closes again,
+ * so a write that waits for room must learn of a close that happened before it.
  */
 export class CorkedChannelWriter extends Writable {
   private channelClosed = false
@@ -44,6 +43,12 @@ export class CorkedChannelWriter extends Writable {
   }
 
   override _final(done: (error?: Error | null) => void): void {
-    done(this.channelClosed ? new Error('the SSH channel closed') : null)
+    if (this.channelClosed) {
+      done(new Error('the SSH channel closed'))
+      return
+    }
+
+    this.channel.end()
+    done()
   }
 }

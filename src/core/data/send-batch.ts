@@ -1,5 +1,3 @@
-import type {ClientChannel} from 'ssh2'
-
 import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 import tar from 'tar-stream'
@@ -12,17 +10,7 @@ import {posixShell} from '../ssh/shell-quote.js'
 import {CoalesceChunks} from './coalesce-chunks.js'
 import {CorkedChannelWriter} from './corked-channel-writer.js'
 import {type FileSource, openSource, packSource, type SentBytes} from './file-source.js'
-import {
-  listName,
-  parseReceiveOutput,
-  parseSettleOutput,
-  receiveBatchScript,
-  receiveHashed,
-  type ReceiveOutput,
-  settleScript,
-  type StagedBatch,
-  TAR_RECORD_BYTES,
-} from './remote-commands.js'
+import {listName, parseReceiveOutput, receiveBatchScript} from './remote-commands.js'
 
 export interface BatchItem {
   file: DataFile
@@ -44,35 +32,30 @@ export interface BatchOptions {
   signal: AbortSignal
   /** Called with each chunk's size as files are read, for progress. */
   onBytes: (bytes: number) => void
-  /**
-   * Called once the host has hashed every part, with the login home and both md5s of each file:
-   * says which files go into place, and with which records. A rejection drops the batch.
-   */
-  settle: (received: ReceivedBatch) => Promise<StagedBatch>
-}
-
-/** A batch on the host's disk, hashed there, not yet in place. */
-export interface ReceivedBatch {
-  home: string
-  sent: SentItem[]
-}
-
-/** A batch settled: what was sent, and the verified files that could not be moved into place. */
-export interface SettledBatch extends ReceivedBatch {
-  notMoved: Set<string>
 }
 
 /**
  * Sends a batch of files as ONE tar stream into ONE exec that unpacks them under temporary
- * names and hashes them from the host's disk; once `settle` has compared the sums, the same exec
- * moves the verified files into place. Each local file is read once: hashed while it is sent. A
- * file that vanished or cannot be read is left out of the batch, not a reason to stop.
+ * names and hashes them from the host's disk. Each local file is read once: hashed while it is
+ * sent. A file that vanished or cannot be read is left out of the batch, not a reason to stop.
  */
-export async function sendBatch(session: SshSession, items: BatchItem[], options: BatchOptions): Promise<SettledBatch> {
+export async function sendBatch(
+  session: SshSession,
+  items: BatchItem[],
+  options: BatchOptions,
+): Promise<{home: string; sent: SentItem[]}> {
   return session.withChannel(async () => {
     const script = receiveBatchScript(options.remotePath, options.staging, options.cleanupRunId)
     const channel = await session.openExec(posixShell(script), options.signal)
-    const output = new ReceiveOutputWatch(channel)
+    const pack = tar.pack()
+    let stdout = ''
+    let stderr = ''
+    channel.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+    })
+    channel.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 64 * 1024) stderr += chunk
+    })
     const onAbort = (): void => {
       channel.close()
     }
@@ -80,125 +63,56 @@ export async function sendBatch(session: SshSession, items: BatchItem[], options
     options.signal.addEventListener('abort', onAbort, {once: true})
     const sources = new ReadAhead(items, READ_AHEAD)
     try {
-      const received = await receive({session, channel, sources, output}, items, options)
-      const staged = await options.settle(received)
-      channel.end(settleScript(options.remotePath, staged))
+      // Settles with the stream's error instead of rejecting: it is awaited only after packing.
+      const streamed = pipeline(pack, new CoalesceChunks(), new CorkedChannelWriter(session, channel)).then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      const packed: Array<(SentBytes & {item: BatchItem}) | {item: BatchItem; failure: Failure}> = []
+      for (const [index, item] of items.entries()) {
+        const source = await sources.take(index)
+        packed.push(
+          source.kind === 'failed'
+            ? {item, failure: source.failure}
+            : {item, ...(await packSource(pack, item.part, source, options.onBytes))},
+        )
+      }
+
+      const parts = packed.filter((entry) => !('failure' in entry)).map((entry) => entry.item.part)
+      const list = Buffer.from(parts.map((part) => `${part}\0`).join(''))
+      pack.entry({name: listName(options.staging), mode: 0o600}, list)
+      pack.finalize()
+      const streamError = await streamed
+      if (streamError !== undefined) throw streamError
       const exit = await exitOf(channel)
       options.signal.throwIfAborted()
-      if (exit?.code !== 0) {
-        const why = output.stderr.trim().split('\n').at(-1) ?? `exit ${exit?.code ?? exit?.signal}`
-        throw new HostFailure(failure('remote-error', `${session.host.name}: cannot move files into place: ${why}`))
-      }
-
-      const left = parseSettleOutput(output.stdout)
-      if (left === undefined) {
-        throw new HostFailure(failure('remote-error', `${session.host.name}: the host did not confirm the moves`))
-      }
-
-      const notMoved = new Set(left)
-      return {...received, notMoved: new Set(staged.finals.filter((rel) => notMoved.has(`${staged.staging}/${rel}`)))}
+      if (exit?.code !== 0) throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
+      const {home, sums} = parseReceiveOutput(stdout)
+      const sent = packed.map((entry): SentItem =>
+        'failure' in entry
+          ? {item: entry.item, sent: false, failure: entry.failure}
+          : {
+              item: entry.item,
+              sent: true,
+              size: entry.size,
+              mtimeMs: entry.mtimeMs,
+              localMd5: entry.md5,
+              remoteMd5: sums.get(entry.item.part),
+            },
+      )
+      return {home, sent}
     } catch (error) {
       channel.close()
       if (options.signal.aborted) throw abortFailure(options.signal)
-      throw error
+      if (error instanceof HostFailure) throw error
+      // The stream broke: the host's own words (disk full, ...) say why, if it is still there to say.
+      const exit = await Promise.race([exitOf(channel), sleep(EXIT_WAIT_MS).then(() => undefined)])
+      throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
     } finally {
       options.signal.removeEventListener('abort', onAbort)
       await sources.closeRest()
     }
   })
-}
-
-/** A batch's exec, open, with its sources and its output. */
-interface OpenBatch {
-  session: SshSession
-  channel: ClientChannel
-  sources: ReadAhead
-  output: ReceiveOutputWatch
-}
-
-/** Streams the batch and waits until the host has hashed it; a broken stream says why, in the host's words if it can. */
-async function receive(
-  {session, channel, sources, output}: OpenBatch,
-  items: BatchItem[],
-  options: BatchOptions,
-): Promise<ReceivedBatch> {
-  const pack = tar.pack()
-  try {
-    // Settles with the stream's error instead of rejecting: it is awaited only after packing.
-    const streamed = pipeline(
-      pack,
-      new CoalesceChunks(256 * 1024, TAR_RECORD_BYTES),
-      new CorkedChannelWriter(session, channel),
-    ).then(
-      () => undefined,
-      (error: unknown) => error,
-    )
-    const packed: Array<(SentBytes & {item: BatchItem}) | {item: BatchItem; failure: Failure}> = []
-    for (const [index, item] of items.entries()) {
-      const source = await sources.take(index)
-      packed.push(
-        source.kind === 'failed'
-          ? {item, failure: source.failure}
-          : {item, ...(await packSource(pack, item.part, source, options.onBytes))},
-      )
-    }
-
-    const parts = packed.filter((entry) => !('failure' in entry)).map((entry) => entry.item.part)
-    const list = Buffer.from(parts.map((part) => `${part}\0`).join(''))
-    pack.entry({name: listName(options.staging), mode: 0o600}, list)
-    pack.finalize()
-    const streamError = await streamed
-    if (streamError !== undefined) throw streamError
-    const {home, hashed, sums} = await output.hashed()
-    options.signal.throwIfAborted()
-    if (!hashed) throw new HostFailure(classifyReceiveFailure(session.host.name, await exitOf(channel), output.stderr))
-    const sent = packed.map((entry): SentItem =>
-      'failure' in entry
-        ? {item: entry.item, sent: false, failure: entry.failure}
-        : {
-            item: entry.item,
-            sent: true,
-            size: entry.size,
-            mtimeMs: entry.mtimeMs,
-            localMd5: entry.md5,
-            remoteMd5: sums.get(entry.item.part),
-          },
-    )
-    return {home, sent}
-  } catch (error) {
-    if (options.signal.aborted || error instanceof HostFailure) throw error
-    channel.close()
-    // The stream broke: the host's own words (disk full, ...) say why, if it is still there to say.
-    const exit = await Promise.race([exitOf(channel), sleep(EXIT_WAIT_MS).then(() => undefined)])
-    throw new HostFailure(classifyReceiveFailure(session.host.name, exit, output.stderr))
-  }
-}
-
-/** Gathers a receive's output; tells when the host has hashed the batch, or has ended without. */
-class ReceiveOutputWatch {
-  stdout = ''
-  stderr = ''
-  private readonly ended: Promise<ReceiveOutput>
-
-  constructor(channel: ClientChannel) {
-    this.ended = new Promise((resolve) => {
-      let hashed = false
-      channel.setEncoding('utf8').on('data', (chunk: string) => {
-        this.stdout += chunk
-        if (hashed || !receiveHashed(this.stdout)) return
-        hashed = true
-        resolve(parseReceiveOutput(this.stdout))
-      })
-      channel.once('close', () => resolve(parseReceiveOutput(this.stdout)))
-    })
-    channel.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      if (this.stderr.length < 64 * 1024) this.stderr += chunk
-    })
-  }
-
-  async hashed(): Promise<ReceiveOutput> {
-    return this.ended
-  }
 }
 
 /** Why a batch stopped when its signal fired: the host's deadline (timeout) or Ctrl-C. */

@@ -6,14 +6,13 @@ import {dirname, join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {
+  finalizeConfirmed,
+  finalizeScript,
   listName,
   parseMd5sumZ,
   parseReceiveOutput,
-  parseSettleOutput,
   partName,
   receiveBatchScript,
-  settleScript,
-  TAR_RECORD_BYTES,
 } from '../../../src/core/data/remote-commands.js'
 
 describe('partName', () => {
@@ -23,20 +22,12 @@ describe('partName', () => {
   })
 })
 
-/** The batch's list as director writes it: staged paths, NUL-terminated. */
-function partList(staging: string, names: string[]): string {
-  return names.map((name) => `${staging}/${name}\0`).join('')
-}
-
 /** `count` names of 80-odd bytes each. */
 function longNames(count: number): string[] {
   const names: string[] = []
   for (let i = 0; i < count; i++) names.push(`${'x'.repeat(80)}_${i}.txt`)
   return names
 }
-
-/** What a settle script prints last once it has run to its end. */
-const SETTLED = 'director-settled\0'
 
 /** Runs a script the way director sends it: to /bin/sh, with HOME set. */
 function runSh(
@@ -72,7 +63,7 @@ function stage(root: string, staging: string, names: string[]): void {
   writeFileSync(join(root, listName(staging)), 'list')
 }
 
-describe('settleScript', () => {
+describe('finalizeScript', () => {
   it('moves verified files into place, hostile names literally, and leaves nothing behind', () =>
     inTempDir((home) => {
       const root = join(home, 'data')
@@ -80,30 +71,54 @@ describe('settleScript', () => {
       const names = ['plain_1.txt', 'a b/$(touch pwned)_2.txt', 'q\'u"o/new\nline_3.txt', '-rf/x_4.txt', 'bad_5.txt']
       stage(root, staging, names)
       const verified = names.slice(0, 4)
-      const script = settleScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
-      assert.deepEqual(runSh(script, home), {status: 0, stdout: SETTLED, stderr: ''})
+      const script = finalizeScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
+      const {status, stdout, stderr} = runSh(script, home)
+      assert.deepEqual([status, stderr, finalizeConfirmed(stdout)], [0, '', true])
       for (const name of verified) assert.equal(readFileSync(join(root, name), 'utf8'), name)
       assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, 'bad_5.txt')))
       assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(home, 'pwned')))
       assert.equal(readFileSync(join(root, '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
     }))
 
-  it('prints what could not be moved, NUL-separated, and still removes the staging folder', () =>
+  it('a move that fails fails the batch: mv says why, no end mark, no records; the staging folder goes', () =>
     inTempDir((home) => {
       const root = join(home, 'data')
       const staging = '.director-part-r1-1'
       stage(root, staging, ['ok_1.txt', 'taken_2.txt'])
       // A folder under the final name: mv cannot replace it with a file.
       mkdirSync(join(root, 'taken_2.txt', 'inside'), {recursive: true})
+      const manifest = '{"event":"done"}\n'
       const {status, stdout, stderr} = runSh(
-        settleScript('~/data', {staging, finals: ['ok_1.txt', 'taken_2.txt'], manifest: ''}),
+        finalizeScript('~/data', {staging, finals: ['ok_1.txt', 'taken_2.txt'], manifest}),
         home,
       )
-      assert.equal(status, 0)
+      assert.equal(status, 1)
       assert.match(stderr, /cannot overwrite directory/)
-      assert.equal(stdout, `${staging}/taken_2.txt\0${SETTLED}`)
-      assert.equal(readFileSync(join(root, 'ok_1.txt'), 'utf8'), 'ok_1.txt')
-      assert.ok(!existsSync(join(root, staging)))
+      assert.equal(finalizeConfirmed(stdout), false)
+      assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, '.director-manifest.jsonl')))
+    }))
+
+  it('a staging folder that vanished (another run cleaned it up) is a failure, not a success', () =>
+    inTempDir((home) => {
+      const root = join(home, 'data')
+      const staging = '.director-part-r1-3'
+      stage(root, staging, ['gone_1.txt'])
+      rmSync(join(root, staging), {recursive: true})
+      const {status, stdout} = runSh(finalizeScript('~/data', {staging, finals: ['gone_1.txt'], manifest: ''}), home)
+      assert.deepEqual([status, finalizeConfirmed(stdout)], [1, false])
+    }))
+
+  it('a script cut short runs nothing: one group, parsed whole before any of it runs', () =>
+    inTempDir((home) => {
+      const root = join(home, 'data')
+      const staging = '.director-part-r1-4'
+      const names = longNames(300)
+      stage(root, staging, names)
+      const script = finalizeScript('~/data', {staging, finals: names, manifest: ''})
+      const {status, stdout} = runSh(script.slice(0, Math.floor(script.length * 0.6)), home)
+      assert.notEqual(status, 0)
+      assert.equal(finalizeConfirmed(stdout), false)
+      assert.equal(readdirSync(join(root, staging)).length, names.length + 1)
     }))
 
   it('splits the moves of long names over several mv commands', () =>
@@ -112,9 +127,10 @@ describe('settleScript', () => {
       const staging = '.director-part-r1-2'
       const names = Array.from({length: 500}, (_, i) => `${'n'.repeat(240)}_${i}.txt`)
       stage(root, staging, names)
-      const script = settleScript('~/data', {staging, finals: names, manifest: ''})
+      const script = finalizeScript('~/data', {staging, finals: names, manifest: ''})
       assert.ok(script.split('\n').filter((line) => line.startsWith('mv ')).length > 1)
-      assert.deepEqual(runSh(script, home), {status: 0, stdout: SETTLED, stderr: ''})
+      const {status, stdout, stderr} = runSh(script, home)
+      assert.deepEqual([status, stderr, finalizeConfirmed(stdout)], [0, '', true])
       assert.equal(readdirSync(root).length, 500)
     }))
 })
@@ -123,7 +139,7 @@ describe('receiveBatchScript', () => {
   /** A tar stream of the staging folder's files and its list, as director sends it. */
   function batchTar(dir: string, staging: string, names: string[]): Buffer {
     stage(dir, staging, names)
-    writeFileSync(join(dir, listName(staging)), partList(staging, names))
+    writeFileSync(join(dir, listName(staging)), names.map((name) => `${staging}/${name}\0`).join(''))
     return execFileSync('tar', ['cf', '-', '-C', dir, staging])
   }
 
@@ -133,57 +149,13 @@ describe('receiveBatchScript', () => {
         const staging = '.director-part-r2-0'
         const tar = batchTar(source, staging, ['a_1.txt', 'new\nline_2.txt'])
         const {status, stdout, stderr} = runSh(receiveBatchScript('~/deep/data', staging), home, tar)
-        // No settle script follows the stream here: the receive stops after the sums, moving nothing.
-        assert.equal(status, 3)
-        assert.match(stderr, /nothing moved/)
+        assert.deepEqual([status, stderr], [0, ''])
         const {home: printed, sums} = parseReceiveOutput(stdout)
         assert.equal(printed, home)
         const expected = execFileSync('md5sum', ['--', 'a_1.txt'], {cwd: join(source, staging), encoding: 'utf8'})
         assert.equal(sums.get(`${staging}/a_1.txt`), expected.slice(0, 32))
         assert.ok(sums.has(`${staging}/new\nline_2.txt`))
         assert.ok(existsSync(join(home, 'deep', 'data', staging, 'a_1.txt')))
-      }),
-    ))
-
-  it('leaves the rest of stdin after the padded tar stream to the settle script, in the same sh', () =>
-    inTempDir((home) =>
-      inTempDir((source) => {
-        const staging = '.director-part-r2-1'
-        const names = ['a_1.txt', 'b c_2.txt']
-        const tar = batchTar(source, staging, names)
-        assert.equal(tar.length % TAR_RECORD_BYTES, 0)
-        const settle = settleScript('~/data', {staging, finals: names, manifest: '{"event":"done"}\n'})
-        const {status, stdout, stderr} = runSh(
-          receiveBatchScript('~/data', staging),
-          home,
-          Buffer.concat([tar, Buffer.from(settle)]),
-        )
-        assert.deepEqual([status, stderr], [0, ''])
-        const output = parseReceiveOutput(stdout)
-        assert.deepEqual([output.hashed, output.sums.size, parseSettleOutput(stdout)], [true, 2, []])
-        for (const name of names) assert.equal(readFileSync(join(home, 'data', name), 'utf8'), name)
-        assert.ok(!existsSync(join(home, 'data', staging)))
-        assert.equal(readFileSync(join(home, 'data', '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
-      }),
-    ))
-
-  it('runs no move when a tar read past its stream into the moves (unpadded stream)', () =>
-    inTempDir((home) =>
-      inTempDir((source) => {
-        const staging = '.director-part-r2-2'
-        const names = longNames(120)
-        stage(source, staging, names)
-        writeFileSync(join(source, listName(staging)), partList(staging, names))
-        // Records of 512 bytes: the receive's tar reads 10240 at a time, into the script.
-        const tar = execFileSync('tar', ['-b', '1', '-cf', '-', '-C', source, staging])
-        const settle = settleScript('~/data', {staging, finals: names, manifest: ''})
-        assert.ok(tar.length % TAR_RECORD_BYTES !== 0 && settle.length > TAR_RECORD_BYTES)
-        const input = Buffer.concat([tar, Buffer.from(settle)])
-        const {status, stdout, stderr} = runSh(receiveBatchScript('~/data', staging), home, input)
-        assert.equal(status, 3)
-        assert.match(stderr, /nothing moved/)
-        assert.equal(parseSettleOutput(stdout), undefined)
-        assert.equal(readdirSync(join(home, 'data', staging)).length, names.length + 1)
       }),
     ))
 
@@ -198,8 +170,8 @@ describe('receiveBatchScript', () => {
 
         writeFileSync(join(root, 'keep.txt'), 'x')
         const tar = batchTar(source, '.director-part-mine-0', ['b_1.txt'])
-        const {status} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
-        assert.equal(status, 3)
+        const {status, stderr} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
+        assert.deepEqual([status, stderr], [0, ''])
         assert.deepEqual(readdirSync(root).sort(), [
           '.director-part-mine-0',
           '.director-part-mine-1',
@@ -214,26 +186,9 @@ describe('parseReceiveOutput', () => {
   it('finds the home after whatever a chatty login shell printed first', () => {
     const sum = 'd41d8cd98f00b204e9800998ecf8427e'
     const output = `Welcome!\nstdin: is not a tty\ndirector-home:/home/u\0${sum}  part/a_1.txt\0`
-    const {home, sums, hashed} = parseReceiveOutput(output)
+    const {home, sums} = parseReceiveOutput(output)
     assert.equal(home, '/home/u')
     assert.deepEqual([...sums], [['part/a_1.txt', sum]])
-    assert.equal(hashed, false)
-  })
-
-  it("ends the sums at their mark: what follows is the settle script's, even a name that looks like the mark", () => {
-    const sum = 'd41d8cd98f00b204e9800998ecf8427e'
-    const tricky = `${sum}  part/director-sums-end\0`
-    const output = `director-home:/h\0${tricky}director-sums-end\0part/left_1.txt\0${SETTLED}`
-    const {sums, hashed} = parseReceiveOutput(output)
-    assert.deepEqual([...sums], [['part/director-sums-end', sum]])
-    assert.deepEqual([hashed, parseSettleOutput(output)], [true, ['part/left_1.txt']])
-  })
-
-  it('takes no move as done when the settle script stopped short of its end mark', () => {
-    const hashedOnly = 'director-home:/h\0director-sums-end\0'
-    assert.equal(parseSettleOutput(hashedOnly), undefined)
-    assert.equal(parseSettleOutput(`${hashedOnly}part/left_1.txt\0`), undefined)
-    assert.deepEqual(parseSettleOutput(`${hashedOnly}${SETTLED}`), [])
   })
 
   it('gives no home when the script never got to print it', () => {
