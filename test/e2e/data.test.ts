@@ -52,7 +52,7 @@ describe('director data against a real sshd fleet', () => {
     const set = writeDataSet(dir, tweets(9))
     const {code, stdout} = await runCli(['data', dir, project], {env: fleet.env()})
     assert.equal(code, 0, stdout)
-    assert.match(stdout, new RegExp(`^Found 9 files in ${dir}$`, 'm'))
+    assert.match(stdout, new RegExp(`^Found 9 data files in ${dir}$`, 'm'))
     assert.match(stdout, /^Placement: mod/m)
     assert.match(stdout, /^Delivered 9\/9 files/m)
     const where = locate(fleet, dir, project, set)
@@ -77,7 +77,7 @@ describe('director data against a real sshd fleet', () => {
         {env: fleet.env()},
       )
       assert.equal(code, 0)
-      assert.deepEqual(json.placement, {mode: 'random', seed})
+      assert.deepEqual(json.placement, {mode: 'random', seed, resumed: 0, unnumbered: {count: 0, examples: []}})
       assertNothingLost(fleet, {dir, project, set})
       placements.push([...locate(fleet, dir, project, set)].map(([rel, w]) => [rel, w.hosts]))
     }
@@ -98,7 +98,10 @@ describe('director data against a real sshd fleet', () => {
     assert.ok([...locate(fleet, dir, project, set).values()].every((w) => w.local && w.hosts.length === 0))
     const auto = await runCli(['data', dir, project, '--seed', '3'], {env: fleet.env()})
     assert.equal(auto.code, 0)
-    assert.match(auto.stdout, /^Placement: random, seed 3/m)
+    assert.match(
+      auto.stdout,
+      /^Placement: random, seed 3 \(--seed 3 repeats it\); 2 files have no _<number> for mod: "notes.txt", "readme.txt"$/m,
+    )
     assertNothingLost(fleet, {dir, project, set})
   })
 
@@ -165,7 +168,15 @@ describe('director data against a real sshd fleet', () => {
         json.undelivered.every((u) => u.host === '127.0.1.2'),
         JSON.stringify(json.undelivered),
       )
-      assert.ok(existsSync(join(dir, 'big_2.gz')) || existsSync(join(dir, 'big_6.gz')))
+      // Exactly the files the report calls not delivered are still here; every other one is on its host only.
+      const undelivered = new Set(json.undelivered.map((u) => u.file))
+      for (const [rel, where] of locate(fleet, dir, project, set)) {
+        assert.equal(where.local, undelivered.has(rel), `${rel}: local ${where.local}`)
+        if (!where.local) assert.equal(where.hosts.length, 1, `${rel} is on hosts ${where.hosts.join(', ')}`)
+      }
+
+      const share = json.hosts.find((h) => h.host === '127.0.1.2')
+      assert.equal((share?.delivered ?? 0) + (share?.failed ?? 0), share?.files)
       assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
     } finally {
       await fleet.startHost(2)
@@ -288,8 +299,13 @@ describe('director data against a real sshd fleet', () => {
     assert.equal(json.delivered, 2)
     assert.equal(json.notSelected, 6)
     const where = locate(fleet, dir, project, set)
-    assert.deepEqual(where.get('tweet_2.txt'), {local: true, hosts: []})
-    assert.deepEqual(where.get('tweet_5.txt'), {local: false, hosts: [1]})
+    assert.equal(where.size, 8)
+    for (const [rel, place] of where) {
+      const onHost1 = rel === 'tweet_1.txt' || rel === 'tweet_5.txt'
+      assert.deepEqual(place, onHost1 ? {local: false, hosts: [1]} : {local: true, hosts: []}, rel)
+    }
+
+    assertNothingLost(fleet, {dir, project, set})
   })
 
   it('clear errors for a missing folder and a folder without data files, exit 2', async () => {

@@ -18,8 +18,10 @@ export interface CliOptions {
   cwd?: string
   /** Kill the CLI after this long (the test then fails on the exit code). Default 60 s. */
   timeoutMs?: number
-  /** Polled every 50 ms: once it returns true, the CLI gets SIGINT (Ctrl-C). */
+  /** Polled every 50 ms: once it returns true, the CLI gets `interruptSignal`. */
   interruptWhen?: () => boolean
+  /** What interruptWhen sends: SIGINT (Ctrl-C, the default) or SIGTERM. */
+  interruptSignal?: NodeJS.Signals
 }
 
 function rssOf(pid: number): number {
@@ -48,7 +50,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     if (child.pid !== undefined) peakRss = Math.max(peakRss, rssOf(child.pid))
     if (!interrupted && options.interruptWhen?.()) {
       interrupted = true
-      child.kill('SIGINT')
+      child.kill(options.interruptSignal ?? 'SIGINT')
     }
   }, 50)
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

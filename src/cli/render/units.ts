@@ -24,3 +24,8 @@ export function formatSeconds(seconds: number): string {
 export function formatRate(bytes: number, ms: number): string {
   return ms <= 0 ? '-' : `${(bytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s`
 }
+
+/** 1 -> "1 file", 3 -> "3 files": a count with its noun, singular or plural. */
+export function countOf(count: number, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`
+}

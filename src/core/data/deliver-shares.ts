@@ -3,11 +3,14 @@ import {posix} from 'node:path'
 
 import type {EarlySessions} from '../fanout/early-sessions.js'
 import type {Host} from '../inventory/host.js'
+import type {SshSession} from '../ssh/session.js'
 import type {DataEvents, DataProgress, DataReport, DataRequest, DataRunOptions} from './distribute-data.js'
 import type {DataFile} from './scan-data-dir.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
-import {deliverToHost} from './deliver-to-host.js'
+import {HostFailure} from '../host-result.js'
+import {openSession} from '../ssh/connect.js'
+import {deliverToHost, type FileFailure} from './deliver-to-host.js'
 
 export interface DeliverSetup extends Omit<DataRunOptions, 'events'> {
   events: DataEvents
@@ -28,27 +31,31 @@ export async function deliverShares(
   setup: DeliverSetup,
 ): Promise<void> {
   const busy = hosts.filter((host) => (shares.get(host.name)?.length ?? 0) > 0)
-  const hostProgress = new Map(
-    report.hosts
-      .filter((share) => share.files > 0)
-      .map((share) => [
-        share.host,
-        {host: share.host, filesTotal: share.files, bytesTotal: share.bytes, filesDone: 0, bytesSent: 0, failed: 0},
-      ]),
-  )
-  const progress: DataProgress = {
-    filesTotal: report.hosts.reduce((sum, share) => sum + share.files, 0),
-    bytesTotal: report.hosts.reduce((sum, share) => sum + share.bytes, 0),
-    filesDone: 0,
-    bytesSent: 0,
-    failedChecksum: 0,
-    failed: 0,
-    hosts: [...hostProgress.values()],
-  }
+  const progress = startProgress(report)
+  const hostProgress = new Map(progress.hosts.map((entry) => [entry.host, entry]))
+  const tell = (): void => setup.events.onProgress?.(progress)
   let batchNumber = 0
   const runId = randomBytes(4).toString('hex')
-  const fanOut = {...setup.fanOut, open: setup.early?.open}
-  const results = await runOverSsh(busy, setup.connect, fanOut, async (session, signal) =>
+  const opener =
+    setup.early?.open ?? (async (host: Host, signal: AbortSignal) => openSession(host, setup.connect, signal))
+  // A host that cannot be logged in to fails its whole share at once, in the live count too.
+  const open = async (host: Host, signal: AbortSignal): Promise<SshSession> => {
+    try {
+      return await opener(host, signal)
+    } catch (error) {
+      const mine = hostProgress.get(host.name)
+      if (mine) {
+        mine.failed = mine.filesTotal
+        if (error instanceof HostFailure) mine.failure = error.failure
+        progress.failed += mine.filesTotal
+        tell()
+      }
+
+      throw error
+    }
+  }
+
+  const results = await runOverSsh(busy, setup.connect, {...setup.fanOut, open}, async (session, signal) =>
     deliverToHost(session, shares.get(session.host.name) ?? [], {
       remotePath: posix.join(setup.request.remoteRoot, 'data', setup.request.project),
       runId,
@@ -60,20 +67,19 @@ export async function deliverShares(
         progress.bytesSent += bytes
         const mine = hostProgress.get(host)
         if (mine) mine.bytesSent += bytes
-        setup.events.onProgress?.(progress)
+        tell()
       },
       onFilesDone(host, delivered, failures) {
-        const failedChecksum = failures.filter((f) => f.failure.kind === 'checksum-mismatch').length
         progress.filesDone += delivered
-        progress.failedChecksum += failedChecksum
-        progress.failed += failures.length - failedChecksum
+        progress.failed += failures.length
+        progress.failedChecksum += countChecksumFailures(failures)
         const mine = hostProgress.get(host)
         if (mine) {
           mine.filesDone += delivered
           mine.failed += failures.length
         }
 
-        setup.events.onProgress?.(progress)
+        tell()
       },
     }),
   )
@@ -85,8 +91,8 @@ export async function deliverShares(
     if (result.ok) {
       share.delivered = result.value.delivered
       share.deliveredBytes = result.value.bytes
-      share.failedChecksum = result.value.failures.filter((f) => f.failure.kind === 'checksum-mismatch').length
-      share.failed = result.value.failures.length - share.failedChecksum
+      share.failed = result.value.failures.length
+      share.failedChecksum = countChecksumFailures(result.value.failures)
       report.undelivered.push(...result.value.failures)
     } else {
       share.failure = result.failure
@@ -98,4 +104,53 @@ export async function deliverShares(
   }
 
   report.delivered = report.hosts.reduce((sum, share) => sum + share.delivered, 0)
+  setup.events.onProgress?.(finalProgress(report, progress))
+}
+
+/** Progress before anything is sent: the conflicts found while planning have already failed. */
+function startProgress(report: DataReport): DataProgress {
+  const hosts = report.hosts
+    .filter((share) => share.files > 0)
+    .map((share) => ({
+      host: share.host,
+      filesTotal: share.files,
+      bytesTotal: share.bytes,
+      filesDone: 0,
+      bytesSent: 0,
+      failed: 0,
+    }))
+  const conflicts = report.undelivered.length
+  return {
+    filesTotal: hosts.reduce((sum, host) => sum + host.filesTotal, 0) + conflicts,
+    bytesTotal: hosts.reduce((sum, host) => sum + host.bytesTotal, 0),
+    filesDone: 0,
+    bytesSent: 0,
+    failed: conflicts,
+    failedChecksum: 0,
+    hosts,
+    finished: false,
+  }
+}
+
+/** The last update, taken from the finished report so that it says what the summary says. */
+function finalProgress(report: DataReport, live: DataProgress): DataProgress {
+  const byHost = new Map(report.hosts.map((share) => [share.host, share]))
+  const hosts = live.hosts.map((entry) => {
+    const share = byHost.get(entry.host)
+    if (share === undefined) return entry
+    const failure = share.failure === undefined ? {} : {failure: share.failure}
+    return {...entry, filesDone: share.delivered, failed: share.failed, ...failure}
+  })
+  return {
+    ...live,
+    filesDone: report.delivered,
+    failed: report.undelivered.length,
+    failedChecksum: countChecksumFailures(report.undelivered),
+    hosts,
+    finished: true,
+  }
+}
+
+function countChecksumFailures(failures: FileFailure[]): number {
+  return failures.filter((entry) => entry.failure.kind === 'checksum-mismatch').length
 }

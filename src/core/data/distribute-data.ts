@@ -7,13 +7,13 @@ import type {FileFailure} from './deliver-to-host.js'
 
 import {EarlySessions} from '../fanout/early-sessions.js'
 import {type Failure, failure} from '../host-result.js'
-import {resolveRemotePath} from '../remote-fs/remote-path.js'
+import {checkFolderName, resolveRemotePath} from '../remote-fs/remote-path.js'
 import {deliverShares} from './deliver-shares.js'
 import {readManifest} from './manifest.js'
-import {type PlacementMode, planPlacement} from './plan-placement.js'
+import {type PlacementMode, type PlacementSummary, planPlacement} from './plan-placement.js'
 import {resumeFromManifest} from './resume-state.js'
 import {takeRunLock} from './run-lock.js'
-import {type DataFile, scanDataDir, type SkippedFile, STATE_DIR_NAME} from './scan-data-dir.js'
+import {type DataFile, noDataError, scanDataDir, type SkippedFile, STATE_DIR_NAME} from './scan-data-dir.js'
 
 /**
  * Placement runs over every host of the inventory, so `--limit` never moves a file to another
@@ -39,6 +39,12 @@ export interface DataRequest {
   remoteRoot: string
 }
 
+/**
+ * One host's part of a run. "Failed" has one meaning everywhere (this row, the progress line,
+ * the summary): a file of the share that is not on the host now, whatever the cause; so
+ * `delivered + failed === files` once the run is over. `failedChecksum` counts those of them
+ * whose copy did not match.
+ */
 export interface HostShare {
   host: string
   /** Files and bytes planned for this host in this run. */
@@ -46,8 +52,8 @@ export interface HostShare {
   bytes: number
   delivered: number
   deliveredBytes: number
-  failedChecksum: number
   failed: number
+  failedChecksum: number
   ms: number
   /** Why the whole host failed (down at the start, lost mid-run), if it did. */
   failure?: Failure
@@ -58,8 +64,9 @@ export interface DataReport {
   project: string
   found: number
   skipped: SkippedFile[]
-  placement: {mode: 'mod' | 'random'; seed: number | undefined}
+  placement: PlacementSummary
   dryRun: boolean
+  /** Files the manifest shows delivered by earlier runs (their sources deleted, or kept and unchanged). */
   alreadyDelivered: number
   /** Shares of the selected hosts, in inventory order. */
   hosts: HostShare[]
@@ -72,15 +79,22 @@ export interface DataReport {
   ms: number
 }
 
+/**
+ * Progress so far, counted as the report counts: `filesTotal` is every file this run is to
+ * deliver (the selected hosts' shares and the conflicts found before sending), `failed` every
+ * one of them known not delivered (with `failedChecksum` among them). `finished` marks the last
+ * update, sent once every host is done: it agrees with the report.
+ */
 export interface DataProgress {
   filesTotal: number
   bytesTotal: number
   filesDone: number
   bytesSent: number
-  failedChecksum: number
   failed: number
+  failedChecksum: number
   /** The same per host with files to receive, in inventory order. */
   hosts: HostProgress[]
+  finished: boolean
 }
 
 export interface HostProgress {
@@ -90,6 +104,8 @@ export interface HostProgress {
   filesDone: number
   bytesSent: number
   failed: number
+  /** Why the whole host failed (could not log in), when it did. */
+  failure?: Failure
 }
 
 /** How to reach the hosts, and who to tell about progress. */
@@ -115,7 +131,8 @@ export async function distributeData(
   {connect, fanOut, events = {}}: DataRunOptions,
 ): Promise<DataReport> {
   const started = performance.now()
-  // A bad --remote-root (~user) is refused before anything is sent, not on the first host.
+  // A bad project or --remote-root (~user) is refused before anything is sent, not on the first host.
+  checkFolderName(request.project, 'project name')
   resolveRemotePath(request.remoteRoot, '/')
   // The first hosts log in while the folder is scanned and the files placed.
   const early = request.dryRun
@@ -128,10 +145,17 @@ export async function distributeData(
     const manifestPath = join(stateDir, 'manifest.jsonl')
     // One run per data folder, whatever the project: two projects would send the same files.
     if (!request.dryRun) release = takeRunLock(join(request.dir, STATE_DIR_NAME, 'lock'))
-    const resume = await resumeFromManifest(scan.files, readManifest(manifestPath), {
+    const manifest = readManifest(manifestPath)
+    const resume = await resumeFromManifest(scan.files, manifest, {
       keep: request.keep || request.dryRun,
       replace: request.replace,
     })
+    const pending = new Set(resume.pending.map((file) => file.rel))
+    const deliveredEarlier = [...manifest.values()].filter(
+      (record) => record.event === 'done' && !pending.has(record.file),
+    ).length
+    // A folder whose files were all delivered earlier is a finished run, not a mistake.
+    if (scan.files.length === 0 && deliveredEarlier === 0) throw noDataError(request.dir, request.extensions)
     const names = targets.all.map((host) => host.name)
     const selected = new Set(targets.selected.map((host) => host.name))
     const placement = planPlacement(
@@ -146,9 +170,14 @@ export async function distributeData(
       project: request.project,
       found: scan.files.length,
       skipped: scan.skipped,
-      placement: {mode: placement.mode, seed: placement.seed},
+      placement: {
+        mode: placement.mode,
+        seed: placement.seed,
+        resumed: placement.resumed,
+        unnumbered: placement.unnumbered,
+      },
       dryRun: request.dryRun,
-      alreadyDelivered: resume.alreadyDelivered.length,
+      alreadyDelivered: deliveredEarlier,
       hosts: names.filter((name) => selected.has(name)).map((host) => emptyShare(host, shares.get(host) ?? [])),
       notSelected: names
         .filter((name) => !selected.has(name))
@@ -166,7 +195,8 @@ export async function distributeData(
       ms: 0,
     }
     events.onPlan?.(report)
-    if (request.dryRun) return {...report, ms: Math.round(performance.now() - started)}
+    const nothingToSend = resume.pending.length === 0 && report.undelivered.length === 0
+    if (request.dryRun || nothingToSend) return {...report, ms: Math.round(performance.now() - started)}
     await deliverShares(targets.selected, shares, report, {request, manifestPath, connect, fanOut, events, early})
     return {...report, ms: Math.round(performance.now() - started)}
   } finally {

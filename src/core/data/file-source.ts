@@ -66,6 +66,19 @@ function failedSource(rel: string, error: unknown): FileSource {
   return {kind: 'failed', failure: failure('unreadable', `${rel} cannot be read (${code ?? String(error)})`)}
 }
 
+/**
+ * Adds one entry whose content is in memory and resolves once it is through the pack (which
+ * waits for the channel to drain). The entry's own stream is owned here: when the pack is
+ * destroyed (the channel closed, Ctrl-C), its error reaches the promise, not an unheard
+ * 'error' event that would crash the process.
+ */
+export async function packWhole(pack: tar.Pack, header: Parameters<tar.Pack['entry']>[0], data: Buffer): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const entry = pack.entry(header, data, (error) => (error ? reject(error) : resolve()))
+    entry.on('error', reject)
+  })
+}
+
 /** What was sent of a file: its size and md5, and its mtime when it was opened. */
 export interface SentBytes {
   size: number
@@ -87,14 +100,7 @@ export async function packSource(
   const hash = createHash('md5')
   if (source.kind === 'whole') {
     hash.update(source.data)
-    // The callback fires once the entry is through the pack, which waits for the channel to drain.
-    await new Promise<void>((resolve, reject) => {
-      pack.entry(
-        {name, size: source.data.length, mode: 0o644, mtime: new Date(source.mtimeMs)},
-        source.data,
-        (error) => (error ? reject(error) : resolve()),
-      )
-    })
+    await packWhole(pack, {name, size: source.data.length, mode: 0o644, mtime: new Date(source.mtimeMs)}, source.data)
     onBytes(source.data.length)
     return {size: source.data.length, md5: hash.digest('hex'), mtimeMs: source.mtimeMs}
   }

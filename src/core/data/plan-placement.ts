@@ -11,13 +11,25 @@ export interface PlacementRequest {
   previous?: ReadonlyMap<string, string>
 }
 
-export interface Placement {
+/** How a run placed its files, as the report says it. */
+export interface PlacementSummary {
   /** What was used: `auto` resolves to `mod` when every file has a number, else `random`. */
   mode: 'mod' | 'random'
+  /** The seed of `random`, when some file was placed at random in this run (not only resumed). */
   seed: number | undefined
+  /** Files that keep the host an earlier, unfinished run gave them. */
+  resumed: number
+  /** When `auto` chose `random`: the files without a `_<number>` that made it (how many, the first few). */
+  unnumbered: {count: number; examples: string[]}
+}
+
+export interface Placement extends PlacementSummary {
   /** File (relative path) -> host name. */
   hosts: Map<string, string>
 }
+
+/** Files named in a message about files without a number. */
+const EXAMPLES = 3
 
 /**
  * The number in the last `_<digits>` that ends a name or stands before a `.` of its extension:
@@ -45,29 +57,33 @@ export function planPlacement(files: string[], hosts: string[], request: Placeme
   if (hosts.length === 0) throw new UsageError('no hosts to place files on')
   const unnumbered = files.filter((file) => fileNumber(file) === undefined)
   const mode = request.mode === 'auto' ? (unnumbered.length === 0 ? 'mod' : 'random') : request.mode
+  const examples = unnumbered.slice(0, EXAMPLES)
   if (mode === 'mod' && unnumbered.length > 0) {
-    const examples = unnumbered
-      .slice(0, 3)
-      .map((file) => `"${file}"`)
-      .join(', ')
-    const more = unnumbered.length > 3 ? ` and ${unnumbered.length - 3} more` : ''
-    throw new UsageError(
-      `${unnumbered.length} files have no _<number> for --placement mod: ${examples}${more} (use --placement random)`,
-    )
+    const more = unnumbered.length > EXAMPLES ? ` and ${unnumbered.length - EXAMPLES} more` : ''
+    const names = examples.map((file) => `"${file}"`).join(', ')
+    const count = unnumbered.length === 1 ? '1 file has' : `${unnumbered.length} files have`
+    throw new UsageError(`${count} no _<number> for --placement mod: ${names}${more} (use --placement random)`)
   }
 
-  const seed = mode === 'random' ? (request.seed ?? Math.floor(Math.random() * 2 ** 31)) : undefined
-  const next = seededRandom(seed ?? 0)
   const known = new Set(hosts)
+  const earlier = (file: string): string | undefined => {
+    const host = request.previous?.get(file)
+    return host !== undefined && known.has(host) ? host : undefined
+  }
+
+  const resumed = files.filter((file) => earlier(file) !== undefined).length
+  const fresh = mode === 'random' && resumed < files.length
+  const seed = fresh ? (request.seed ?? Math.floor(Math.random() * 2 ** 31)) : undefined
+  const next = seededRandom(seed ?? 0)
   const placed = new Map<string, string>()
   for (const file of files) {
     const pick =
       mode === 'mod'
         ? hosts[modHostIndex(fileNumber(file) ?? 1, hosts.length)]
         : hosts[Math.floor(next() * hosts.length)]
-    const earlier = request.previous?.get(file)
-    placed.set(file, earlier !== undefined && known.has(earlier) ? earlier : (pick ?? ''))
+    placed.set(file, earlier(file) ?? pick ?? '')
   }
 
-  return {mode, seed, hosts: placed}
+  const why = request.mode === 'auto' ? {count: unnumbered.length, examples} : {count: 0, examples: []}
+  return {mode, seed, resumed, unnumbered: why, hosts: placed}
 }

@@ -37,7 +37,7 @@ export interface ScanOptions {
 /**
  * Walks the data folder. Regular files with a chosen extension are data; symlinks, sockets
  * and other special files are listed as skipped, never followed. Sorted by path, so runs are
- * deterministic. A missing folder or one without data files is a usage error.
+ * deterministic. A missing folder is a usage error; an empty one is the caller's to judge.
  */
 export async function scanDataDir(dir: string, options: ScanOptions): Promise<ScanResult> {
   const top = await lstat(dir).catch(() => undefined)
@@ -46,15 +46,13 @@ export async function scanDataDir(dir: string, options: ScanOptions): Promise<Sc
   const result: ScanResult = {files: [], skipped: []}
   walk(dir, '', options, result)
   result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))
-  if (result.files.length === 0) {
-    const which =
-      options.extensions === undefined
-        ? 'files'
-        : `files ending in ${options.extensions.map((e) => `.${e}`).join(', ')}`
-    throw new UsageError(`no data ${which} in ${dir} (choose others with --ext txt,json or take every file with --all)`)
-  }
-
   return result
+}
+
+/** The mistake of a folder that holds no data files and never did (no earlier run delivered any). */
+export function noDataError(dir: string, extensions: string[] | undefined): UsageError {
+  const which = extensions === undefined ? 'files' : `files ending in ${extensions.map((e) => `.${e}`).join(', ')}`
+  return new UsageError(`no data ${which} in ${dir} (choose others with --ext txt,json or take every file with --all)`)
 }
 
 /**

@@ -9,7 +9,7 @@ import {exitOf, type ExitStatus, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {CoalesceChunks} from './coalesce-chunks.js'
 import {CorkedChannelWriter} from './corked-channel-writer.js'
-import {type FileSource, openSource, packSource, type SentBytes} from './file-source.js'
+import {type FileSource, openSource, packSource, packWhole, type SentBytes} from './file-source.js'
 import {listName, parseReceiveOutput, receiveBatchScript} from './remote-commands.js'
 
 export interface BatchItem {
@@ -80,8 +80,9 @@ export async function sendBatch(
 
       const parts = packed.filter((entry) => !('failure' in entry)).map((entry) => entry.item.part)
       const list = Buffer.from(parts.map((part) => `${part}\0`).join(''))
-      pack.entry({name: listName(options.staging), mode: 0o600}, list)
+      const listed = packWhole(pack, {name: listName(options.staging), mode: 0o600}, list)
       pack.finalize()
+      await listed
       const streamError = await streamed
       if (streamError !== undefined) throw streamError
       const exit = await exitOf(channel)

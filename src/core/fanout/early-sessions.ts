@@ -21,7 +21,9 @@ export class EarlySessions {
     signal: AbortSignal | undefined,
   ) {
     for (const host of hosts) {
-      const session = openSession(host, connect, signal)
+      // A signal of its own per host: one shared signal would hold a listener per login, and
+      // past ten node warns of a leak (MaxListenersExceededWarning) on every big fleet.
+      const session = openSession(host, connect, signal && AbortSignal.any([signal]))
       // A failure is reported to whoever takes the session; one nobody takes is not an error.
       session.catch(() => undefined)
       this.pending.set(host.name, session)

@@ -13,9 +13,20 @@ export function resolveRemotePath(path: string, home: string): string {
   return posix.isAbsolute(path) ? posix.normalize(path) : posix.join(home, path)
 }
 
-/** Checks a single folder name: not empty, no `/`, not `.` or `..`, no NUL. */
-export function checkFolderName(name: string): void {
-  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-    throw new UsageError(`invalid folder name "${name}": give one name, without "/" (e.g. "results")`)
-  }
+/**
+ * Checks a name that becomes one path component on the hosts (a folder, a project): not empty,
+ * not `.` or `..`, no `/`, no NUL. `what` names it in the message ("project name").
+ */
+export function checkFolderName(name: string, what = 'folder name'): void {
+  const problem = folderNameProblem(name)
+  if (problem !== undefined) throw new UsageError(`invalid ${what} ${JSON.stringify(name)}: ${problem}`)
+}
+
+function folderNameProblem(name: string): string | undefined {
+  const example = '(e.g. "results")'
+  if (name === '') return `it is empty: give one name ${example}`
+  if (name === '.' || name === '..') return `"${name}" is not a name of its own: give one name ${example}`
+  if (name.includes('/')) return `give one name, without "/" ${example}`
+  if (name.includes('\0')) return 'it contains a NUL byte'
+  return undefined
 }

@@ -19,7 +19,7 @@ import {BATCH_FILES, splitBatches} from '../../../src/core/data/deliver-to-host.
 import {appendManifest, type ManifestRecord, readManifest} from '../../../src/core/data/manifest.js'
 import {resumeFromManifest} from '../../../src/core/data/resume-state.js'
 import {takeRunLock} from '../../../src/core/data/run-lock.js'
-import {parseExtensions, scanDataDir} from '../../../src/core/data/scan-data-dir.js'
+import {noDataError, parseExtensions, scanDataDir} from '../../../src/core/data/scan-data-dir.js'
 import {UsageError} from '../../../src/core/errors.js'
 
 describe('manifest', () => {
@@ -102,15 +102,13 @@ describe('scanDataDir', () => {
     assert.ok(!scan.files.some((file) => file.rel.startsWith('.director')))
   })
 
-  it('says what to do for a missing folder, a file, and a folder without data', async () => {
+  it("says what to do for a missing folder and a file; an empty folder is the caller's to judge", async () => {
     await assert.rejects(scanDataDir(join(dir, 'nope'), {extensions: ['txt']}), /data folder .*nope does not exist/)
     await assert.rejects(scanDataDir(join(dir, 'a_1.txt'), {extensions: ['txt']}), /is not a folder/)
-    await assert.rejects(
-      scanDataDir(join(dir, 'b'), {extensions: ['csv']}),
-      (error: unknown) =>
-        error instanceof UsageError &&
-        /no data files ending in \.csv in .*\(choose others with --ext/.test(error.message),
-    )
+    assert.deepEqual((await scanDataDir(join(dir, 'b'), {extensions: ['csv']})).files, [])
+    const none = noDataError(join(dir, 'b'), ['csv'])
+    assert.ok(none instanceof UsageError)
+    assert.match(none.message, /^no data files ending in \.csv in .*\(choose others with --ext/)
   })
 
   it('parses --ext lists', () => {

@@ -66,6 +66,26 @@ describe('planPlacement', () => {
     assert.equal(planPlacement(['t_1.txt', 'x.txt'], hosts, {mode: 'auto'}).mode, 'random')
   })
 
+  it('auto: names the first files without a number, as the reason for random', () => {
+    const files = ['a.txt', 't_1.txt', 'b.txt', 'c.txt', 'd.txt']
+    assert.deepEqual(planPlacement(files, hosts, {mode: 'auto', seed: 1}).unnumbered, {
+      count: 4,
+      examples: ['a.txt', 'b.txt', 'c.txt'],
+    })
+    assert.deepEqual(planPlacement(files, hosts, {mode: 'random', seed: 1}).unnumbered, {count: 0, examples: []})
+  })
+
+  it('random: a resumed run draws no seed when every file keeps its earlier host', () => {
+    const previous = new Map([
+      ['a.txt', 'h1'],
+      ['b.txt', 'h3'],
+    ])
+    const resumed = planPlacement(['a.txt', 'b.txt'], hosts, {mode: 'random', previous})
+    assert.deepEqual([resumed.seed, resumed.resumed], [undefined, 2])
+    const mixed = planPlacement(['a.txt', 'b.txt', 'c.txt'], hosts, {mode: 'random', seed: 9, previous})
+    assert.deepEqual([mixed.seed, mixed.resumed, mixed.hosts.get('b.txt')], [9, 2, 'h3'])
+  })
+
   it('random: the same seed gives the same placement, another seed another', () => {
     const files = Array.from({length: 200}, (_, i) => `f${i}.txt`)
     const a = planPlacement(files, hosts, {mode: 'random', seed: 7})

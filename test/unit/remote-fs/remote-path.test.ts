@@ -25,7 +25,23 @@ describe('checkFolderName', () => {
     it(`accepts ${JSON.stringify(name)}`, () => assert.doesNotThrow(() => checkFolderName(name)))
   }
 
-  for (const name of ['', '.', '..', 'a/b', 'nul\0']) {
-    it(`rejects ${JSON.stringify(name)}`, () => assert.throws(() => checkFolderName(name), UsageError))
+  const rejected: Array<[string, string]> = [
+    ['', 'invalid folder name "": it is empty: give one name (e.g. "results")'],
+    ['.', 'invalid folder name ".": "." is not a name of its own: give one name (e.g. "results")'],
+    ['..', 'invalid folder name "..": ".." is not a name of its own: give one name (e.g. "results")'],
+    ['a/b', 'invalid folder name "a/b": give one name, without "/" (e.g. "results")'],
+    ['nul\0', `invalid folder name ${JSON.stringify('nul\0')}: it contains a NUL byte`],
+  ]
+  for (const [name, message] of rejected) {
+    it(`rejects ${JSON.stringify(name)}`, () =>
+      assert.throws(
+        () => checkFolderName(name),
+        (error) => error instanceof UsageError && error.message === message,
+      ))
   }
+
+  it('names what the name is for', () =>
+    assert.throws(() => checkFolderName('../escape', 'project name'), {
+      message: 'invalid project name "../escape": give one name, without "/" (e.g. "results")',
+    }))
 })

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import type {DataReport} from '../../src/core/data/distribute-data.js'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
+import {assertNothingLost, locate, remoteDataRoot, writeDataSet} from '../helpers/data-set.js'
+
+const tweets = (count: number, size: number) =>
+  Object.fromEntries(Array.from({length: count}, (_, i) => [`tweet_${i + 1}.txt`, size]))
+
+/** stderr of a run without a terminal holds only the progress lines: no warning, no error, no stack. */
+function assertOnlyProgress(stderr: string): void {
+  const other = stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Transferred '))
+  assert.deepEqual(other, [], stderr)
+}
+
+describe('director data interrupted by a signal', () => {
+  let fleet: Fleet
+  let work: string
+  let n = 0
+  const fresh = () => {
+    n++
+    return {dir: join(work, `set${n}`), project: `p${n}`}
+  }
+
+  /** True once some host has a batch arriving in the project's data folder. */
+  const uploading = (project: string) => () =>
+    fleet.hosts.some((host) => {
+      const root = remoteDataRoot(fleet, host.index, project)
+      return existsSync(root) && readdirSync(root).some((name) => name.startsWith('.director-part-'))
+    })
+
+  before(async () => {
+    fleet = await startFleet({hosts: 4})
+    work = mkdtempSync(join(tmpdir(), 'director-data-signals-'))
+  })
+
+  after(async () => {
+    await fleet?.down()
+    rmSync(work, {recursive: true, force: true})
+  })
+
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} during a large run: summary, exit ${exitCode}, no stack trace; nothing lost; the re-run finishes`, async () => {
+      const {dir, project} = fresh()
+      const set = writeDataSet(dir, tweets(400, 256 * 1024))
+      const interrupted = await runCli(['data', dir, project], {
+        env: fleet.env(),
+        interruptWhen: uploading(project),
+        interruptSignal: signal,
+      })
+      assert.equal(interrupted.code, exitCode, interrupted.stderr)
+      assertOnlyProgress(interrupted.stderr)
+      assert.match(interrupted.stdout, /^Delivered \d+\/400 files .*; \d+ failed, their sources kept in /m)
+      assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
+      const again = await runCli(['data', dir, project], {env: fleet.env()})
+      assert.equal(again.code, 0, again.stderr)
+      assertNothingLost(fleet, {dir, project, set})
+      assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
+    })
+  }
+
+  it('Ctrl-C while a host moves a verified batch into place: exit 130, nothing lost; the re-run finishes', async () => {
+    const {dir, project} = fresh()
+    const set = writeDataSet(dir, tweets(40, 4096))
+    // Host 1's mv says when it starts, then takes a second: the interrupt lands inside the commit.
+    const {home} = fleet.host(1)
+    const bin = join(home, '.fleet-bin')
+    mkdirSync(bin, {recursive: true})
+    const marker = join(home, '.mv-started')
+    writeFileSync(join(bin, 'mv'), `#!/bin/sh\ntouch '${marker}'\nsleep 1\nexec /bin/mv "$@"\n`)
+    chmodSync(join(bin, 'mv'), 0o755)
+    try {
+      const {code, json} = await runCliJson<DataReport>(['data', dir, project], {
+        env: fleet.env(),
+        interruptWhen: () => existsSync(marker),
+      })
+      assert.equal(code, 130)
+      assert.ok(existsSync(marker), 'the interrupt came before the moves')
+      const share = json.hosts.find((h) => h.host === '127.0.1.1')
+      assert.equal((share?.delivered ?? 0) + (share?.failed ?? 0), share?.files)
+      assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
+    } finally {
+      rmSync(bin, {recursive: true, force: true})
+    }
+
+    const again = await runCli(['data', dir, project], {env: fleet.env()})
+    assert.equal(again.code, 0, again.stderr)
+    assertNothingLost(fleet, {dir, project, set})
+    assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
+  })
+})
