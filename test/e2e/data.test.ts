@@ -62,7 +62,7 @@ describe('director data against a real sshd fleet', () => {
     assertNothingLost(fleet, {dir, project, set})
     const manifest = readFileSync(join(dir, '.director', project, 'manifest.jsonl'), 'utf8')
     assert.equal(manifest.split('\n').filter((line) => line.includes('"event":"done"')).length, 9)
-    const onHost = readFileSync(join(remoteDataRoot(fleet, 1, project), '.director-manifest.jsonl'), 'utf8')
+    const onHost = readFileSync(join(remoteDataRoot(fleet, 1, project), '.director-manifest-127.0.1.1.jsonl'), 'utf8')
     assert.equal(onHost.trim().split('\n').length, 3)
   })
 

@@ -6,10 +6,10 @@ import pLimit from 'p-limit'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
-import {resolveRemotePath} from '../remote-fs/remote-path.js'
+import {hostPathComponent, resolveRemotePath} from '../remote-fs/remote-path.js'
 import {dropBatch, finalizeBatch} from './finalize-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
-import {partName, stagingDir} from './remote-commands.js'
+import {partName, remoteManifestName, stagingDir} from './remote-commands.js'
 import {type DataFile, lstatOrNothing} from './scan-data-dir.js'
 import {type BatchItem, sendBatch, type SentItem} from './send-batch.js'
 
@@ -109,8 +109,9 @@ async function deliverBatch(
 ): Promise<{delivered: ManifestRecord[]; failures: FileFailure[]}> {
   const host = session.host.name
   const batchNumber = context.nextBatchNumber()
-  const staging = stagingDir(context.runId, batchNumber)
-  const items: BatchItem[] = batch.map((file) => ({file, part: partName(file.rel, context.runId, batchNumber)}))
+  const owner = {host: hostPathComponent(host), runId: context.runId}
+  const staging = stagingDir(owner, batchNumber)
+  const items: BatchItem[] = batch.map((file) => ({file, part: partName(file.rel, owner, batchNumber)}))
   const now = new Date().toISOString()
   const assigned = appendManifest(
     context.manifestPath,
@@ -123,7 +124,7 @@ async function deliverBatch(
     received = await sendBatch(session, items, {
       remotePath: context.remotePath,
       staging,
-      cleanupRunId: first ? context.runId : undefined,
+      cleanup: first ? owner : undefined,
       signal: context.signal,
       onBytes: (bytes) => context.onBytes(host, bytes),
     })
@@ -146,6 +147,7 @@ async function deliverBatch(
   // Throws unless every verified file is in place: then the whole batch counts as not delivered.
   await finalizeBatch(session, context.remotePath, {
     staging,
+    manifestName: remoteManifestName(owner.host),
     finals: verified.map(({item}) => item.file.rel),
     manifest: formatRecords(verified.map(({record}) => record)),
   })

@@ -1,23 +1,35 @@
 import {remoteShellWord} from '../run/remote-layout.js'
 import {shellQuote} from '../ssh/shell-quote.js'
 
-/** A batch arrives in its own staging folder, named by run and batch, at the top of the data folder. */
+/** A batch arrives in its own staging folder, named by host, run and batch, at the top of the data folder. */
 export const PART_PREFIX = '.director-part-'
 
-/** The manifest kept on each host in the project's data folder. */
-export const REMOTE_MANIFEST = '.director-manifest.jsonl'
+/**
+ * Whose parts these are: the host (its inventory name as a path component, which never holds a
+ * `+`) and the run. Hosts that share one home (NFS) share the data folder: each removes only
+ * its own leftovers, never a part another host is receiving.
+ */
+export interface PartOwner {
+  host: string
+  runId: string
+}
 
-/** `.director-part-<run>-<batch>`: the staging folder of one batch, on the data folder's file system. */
-export function stagingDir(runId: string, batchNumber: number): string {
-  return `${PART_PREFIX}${runId}-${batchNumber}`
+/** `.director-part-<host>+<run>-<batch>`: the staging folder of one batch, on the data folder's file system. */
+export function stagingDir(owner: PartOwner, batchNumber: number): string {
+  return `${PART_PREFIX}${owner.host}+${owner.runId}-${batchNumber}`
+}
+
+/** The manifest each host keeps in the project's data folder, one per host (appends from hosts sharing a home over NFS would tear). */
+export function remoteManifestName(host: string): string {
+  return `.director-manifest-${host}.jsonl`
 }
 
 /**
  * Where a file waits until it is verified: `<staging>/<relative path>`, under its final name but
  * outside the data tree, so a half-written file never stands at a final path.
  */
-export function partName(rel: string, runId: string, batchNumber: number): string {
-  return `${stagingDir(runId, batchNumber)}/${rel}`
+export function partName(rel: string, owner: PartOwner, batchNumber: number): string {
+  return `${stagingDir(owner, batchNumber)}/${rel}`
 }
 
 /** The batch's list of parts (NUL-separated), last entry of its tar stream, in its staging folder. */
@@ -38,11 +50,12 @@ const MAX_ARGS_BYTES = 96 * 1024
  * Receives one batch, in one exec: prints the login home (marked, NUL-terminated), makes the
  * data folder if needed, unpacks the tar stream on stdin into the batch's staging folder, then
  * hashes the bytes now on the host's disk, listed NUL-separated in the list; `md5sum -z` neither
- * escapes names nor splits them on newlines. With `cleanupRunId` (a host's first batch) it first
- * removes the staging folders that interrupted runs left (ours carry this run's id). Four
- * processes (sh, tar, xargs, md5sum) when the folder exists.
+ * escapes names nor splits them on newlines. With `cleanup` (a host's first batch) it first
+ * removes the staging folders that this host's interrupted runs left, and those of the older
+ * layout without a host in their name. Four processes (sh, tar, xargs, md5sum) when the folder
+ * exists.
  */
-export function receiveBatchScript(remotePath: string, staging: string, cleanupRunId?: string): string {
+export function receiveBatchScript(remotePath: string, staging: string, cleanup?: PartOwner): string {
   const lines = [
     `printf '${HOME_MARK}%s\\000' "$HOME"`,
     'set -e',
@@ -50,9 +63,11 @@ export function receiveBatchScript(remotePath: string, staging: string, cleanupR
     '[ -d "$root" ] || mkdir -p -- "$root"',
     'cd -- "$root"',
   ]
-  if (cleanupRunId !== undefined) {
+  if (cleanup !== undefined) {
+    const mine = `${PART_PREFIX}${cleanup.host}+`
     lines.push(
-      `find . -maxdepth 1 -name '${PART_PREFIX}*' ! -name '${PART_PREFIX}${cleanupRunId}-*' -exec rm -rf -- {} +`,
+      `find . -maxdepth 1 \\( -name ${shellQuote(`${mine}*`)} ! -name ${shellQuote(`${mine}${cleanup.runId}-*`)}` +
+        ` -o -name '${PART_PREFIX}*' ! -name '*+*' \\) -exec rm -rf -- {} +`,
     )
   }
 
@@ -75,6 +90,8 @@ export function parseReceiveOutput(output: string): {home: string; sums: Map<str
 /** A batch waiting in its staging folder to be moved into place. */
 export interface StagedBatch {
   staging: string
+  /** The host's manifest file in the data folder (remoteManifestName). */
+  manifestName: string
   /** Relative paths of the verified files, waiting under `<staging>/<path>`. */
   finals: string[]
   /** JSON lines for the host's manifest. */
@@ -93,7 +110,7 @@ const FINALIZED = 'director-finalized'
  * the same host). The script is one `{ ... }` group, so a shell that gets only part of it runs
  * none of it. Three processes (sh, mv, rm) for a flat folder.
  */
-export function finalizeScript(remotePath: string, {staging, finals, manifest}: StagedBatch): string {
+export function finalizeScript(remotePath: string, {staging, manifestName, finals, manifest}: StagedBatch): string {
   const byFolder = new Map<string, string[]>()
   for (const rel of finals) {
     const folder = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '.'
@@ -111,7 +128,7 @@ export function finalizeScript(remotePath: string, {staging, finals, manifest}: 
   }
 
   lines.push(`rm -rf -- ${shellQuote(staging)}`, '[ -z "$failed" ] || exit 1')
-  if (manifest !== '') lines.push(`printf '%s' ${shellQuote(manifest)} >> ${REMOTE_MANIFEST}`)
+  if (manifest !== '') lines.push(`printf '%s' ${shellQuote(manifest)} >> ${shellQuote(manifestName)}`)
   lines.push(`printf '${FINALIZED}'`, 'exit 0', '}')
   return lines.join('\n')
 }

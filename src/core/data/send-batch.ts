@@ -10,7 +10,7 @@ import {posixShell} from '../ssh/shell-quote.js'
 import {CoalesceChunks} from './coalesce-chunks.js'
 import {CorkedChannelWriter} from './corked-channel-writer.js'
 import {type FileSource, openSource, packSource, packWhole, type SentBytes} from './file-source.js'
-import {listName, parseReceiveOutput, receiveBatchScript} from './remote-commands.js'
+import {listName, parseReceiveOutput, type PartOwner, receiveBatchScript} from './remote-commands.js'
 
 export interface BatchItem {
   file: DataFile
@@ -27,8 +27,8 @@ export interface BatchOptions {
   /** `<remote-root>/data/<project>` as the user wrote it (`~` allowed). */
   remotePath: string
   staging: string
-  /** On a host's first batch: remove the staging folders of runs other than this one. */
-  cleanupRunId?: string | undefined
+  /** On a host's first batch: remove the staging folders this host's other runs left. */
+  cleanup?: PartOwner | undefined
   signal: AbortSignal
   /** Called with each chunk's size as files are read, for progress. */
   onBytes: (bytes: number) => void
@@ -45,7 +45,7 @@ export async function sendBatch(
   options: BatchOptions,
 ): Promise<{home: string; sent: SentItem[]}> {
   return session.withChannel(async () => {
-    const script = receiveBatchScript(options.remotePath, options.staging, options.cleanupRunId)
+    const script = receiveBatchScript(options.remotePath, options.staging, options.cleanup)
     const channel = await session.openExec(posixShell(script), options.signal)
     const pack = tar.pack()
     let stdout = ''

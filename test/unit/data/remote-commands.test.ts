@@ -13,12 +13,14 @@ import {
   parseReceiveOutput,
   partName,
   receiveBatchScript,
+  remoteManifestName,
 } from '../../../src/core/data/remote-commands.js'
 
 describe('partName', () => {
-  it('puts the part under the final name in the batch staging folder', () => {
-    assert.equal(partName('tweet_1.txt', 'ab12', 7), '.director-part-ab12-7/tweet_1.txt')
-    assert.equal(partName('a b/c d/x.txt', 'ab12', 7), '.director-part-ab12-7/a b/c d/x.txt')
+  it('puts the part under the final name in the staging folder of its host, run and batch', () => {
+    const owner = {host: 'node%3A22', runId: 'ab12'}
+    assert.equal(partName('tweet_1.txt', owner, 7), '.director-part-node%3A22+ab12-7/tweet_1.txt')
+    assert.equal(partName('a b/c d/x.txt', owner, 7), '.director-part-node%3A22+ab12-7/a b/c d/x.txt')
   })
 })
 
@@ -64,6 +66,8 @@ function stage(root: string, staging: string, names: string[]): void {
 }
 
 describe('finalizeScript', () => {
+  const manifestName = remoteManifestName('node%3A22')
+
   it('moves verified files into place, hostile names literally, and leaves nothing behind', () =>
     inTempDir((home) => {
       const root = join(home, 'data')
@@ -71,13 +75,13 @@ describe('finalizeScript', () => {
       const names = ['plain_1.txt', 'a b/$(touch pwned)_2.txt', 'q\'u"o/new\nline_3.txt', '-rf/x_4.txt', 'bad_5.txt']
       stage(root, staging, names)
       const verified = names.slice(0, 4)
-      const script = finalizeScript('~/data', {staging, finals: verified, manifest: '{"event":"done"}\n'})
+      const script = finalizeScript('~/data', {staging, manifestName, finals: verified, manifest: '{"event":"done"}\n'})
       const {status, stdout, stderr} = runSh(script, home)
       assert.deepEqual([status, stderr, finalizeConfirmed(stdout)], [0, '', true])
       for (const name of verified) assert.equal(readFileSync(join(root, name), 'utf8'), name)
       assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, 'bad_5.txt')))
       assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(home, 'pwned')))
-      assert.equal(readFileSync(join(root, '.director-manifest.jsonl'), 'utf8'), '{"event":"done"}\n')
+      assert.equal(readFileSync(join(root, manifestName), 'utf8'), '{"event":"done"}\n')
     }))
 
   it('a move that fails fails the batch: mv says why, no end mark, no records; the staging folder goes', () =>
@@ -89,13 +93,13 @@ describe('finalizeScript', () => {
       mkdirSync(join(root, 'taken_2.txt', 'inside'), {recursive: true})
       const manifest = '{"event":"done"}\n'
       const {status, stdout, stderr} = runSh(
-        finalizeScript('~/data', {staging, finals: ['ok_1.txt', 'taken_2.txt'], manifest}),
+        finalizeScript('~/data', {staging, manifestName, finals: ['ok_1.txt', 'taken_2.txt'], manifest}),
         home,
       )
       assert.equal(status, 1)
       assert.match(stderr, /cannot overwrite directory/)
       assert.equal(finalizeConfirmed(stdout), false)
-      assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, '.director-manifest.jsonl')))
+      assert.ok(!existsSync(join(root, staging)) && !existsSync(join(root, manifestName)))
     }))
 
   it('a staging folder that vanished (another run cleaned it up) is a failure, not a success', () =>
@@ -104,7 +108,10 @@ describe('finalizeScript', () => {
       const staging = '.director-part-r1-3'
       stage(root, staging, ['gone_1.txt'])
       rmSync(join(root, staging), {recursive: true})
-      const {status, stdout} = runSh(finalizeScript('~/data', {staging, finals: ['gone_1.txt'], manifest: ''}), home)
+      const {status, stdout} = runSh(
+        finalizeScript('~/data', {staging, manifestName, finals: ['gone_1.txt'], manifest: ''}),
+        home,
+      )
       assert.deepEqual([status, finalizeConfirmed(stdout)], [1, false])
     }))
 
@@ -114,7 +121,7 @@ describe('finalizeScript', () => {
       const staging = '.director-part-r1-4'
       const names = longNames(300)
       stage(root, staging, names)
-      const script = finalizeScript('~/data', {staging, finals: names, manifest: ''})
+      const script = finalizeScript('~/data', {staging, manifestName, finals: names, manifest: ''})
       const {status, stdout} = runSh(script.slice(0, Math.floor(script.length * 0.6)), home)
       assert.notEqual(status, 0)
       assert.equal(finalizeConfirmed(stdout), false)
@@ -127,7 +134,7 @@ describe('finalizeScript', () => {
       const staging = '.director-part-r1-2'
       const names = Array.from({length: 500}, (_, i) => `${'n'.repeat(240)}_${i}.txt`)
       stage(root, staging, names)
-      const script = finalizeScript('~/data', {staging, finals: names, manifest: ''})
+      const script = finalizeScript('~/data', {staging, manifestName, finals: names, manifest: ''})
       assert.ok(script.split('\n').filter((line) => line.startsWith('mv ')).length > 1)
       const {status, stdout, stderr} = runSh(script, home)
       assert.deepEqual([status, stderr, finalizeConfirmed(stdout)], [0, '', true])
@@ -159,22 +166,34 @@ describe('receiveBatchScript', () => {
       }),
     ))
 
-  it('on a first batch, removes the staging folders of other runs only', () =>
+  it("on a first batch, removes this host's parts of other runs and old-layout parts, never another host's", () =>
     inTempDir((home) =>
       inTempDir((source) => {
         const root = join(home, 'data')
-        for (const folder of ['sub dir', '.director-part-old1-3', '.director-part-mine-1']) {
+        const folders = [
+          'sub dir',
+          '.director-part-old1-3',
+          '.director-part-h1+old2-0',
+          '.director-part-h1+mine-1',
+          '.director-part-h10+old3-0',
+          '.director-part-h2+other-4',
+        ]
+        for (const folder of folders) {
           mkdirSync(join(root, folder), {recursive: true})
           writeFileSync(join(root, folder, 'x.txt'), 'x')
         }
 
         writeFileSync(join(root, 'keep.txt'), 'x')
-        const tar = batchTar(source, '.director-part-mine-0', ['b_1.txt'])
-        const {status, stderr} = runSh(receiveBatchScript('~/data', '.director-part-mine-0', 'mine'), home, tar)
+        const staging = '.director-part-h1+mine-0'
+        const tar = batchTar(source, staging, ['b_1.txt'])
+        const cleanup = {host: 'h1', runId: 'mine'}
+        const {status, stderr} = runSh(receiveBatchScript('~/data', staging, cleanup), home, tar)
         assert.deepEqual([status, stderr], [0, ''])
         assert.deepEqual(readdirSync(root).sort(), [
-          '.director-part-mine-0',
-          '.director-part-mine-1',
+          '.director-part-h1+mine-0',
+          '.director-part-h1+mine-1',
+          '.director-part-h10+old3-0',
+          '.director-part-h2+other-4',
           'keep.txt',
           'sub dir',
         ])

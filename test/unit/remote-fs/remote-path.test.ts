@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
-import {checkFolderName, resolveRemotePath} from '../../../src/core/remote-fs/remote-path.js'
+import {checkFolderName, hostPathComponent, resolveRemotePath} from '../../../src/core/remote-fs/remote-path.js'
 
 describe('resolveRemotePath', () => {
   const cases: Array<[string, string]> = [
@@ -44,4 +44,23 @@ describe('checkFolderName', () => {
     assert.throws(() => checkFolderName('../escape', 'project name'), {
       message: 'invalid project name "../escape": give one name, without "/" (e.g. "results")',
     }))
+})
+
+describe('hostPathComponent', () => {
+  const cases: Array<[string, string]> = [
+    ['node01', 'node01'],
+    ['127.0.1.1', '127.0.1.1'],
+    ['admin@node02:2222', 'admin%40node02%3A2222'],
+    ['[2001:db8::10]:22', '%5B2001%3Adb8%3A%3A10%5D%3A22'],
+    ['.hidden', '%2Ehidden'],
+    ['a/b', 'a%2Fb'],
+    ['a%2Fb', 'a%252Fb'],
+    ['nœud', 'n%C5%93ud'],
+  ]
+  for (const [name, safe] of cases) {
+    it(`${JSON.stringify(name)} -> ${safe}`, () => {
+      assert.equal(hostPathComponent(name), safe)
+      assert.doesNotThrow(() => checkFolderName(safe))
+    })
+  }
 })
