@@ -6,6 +6,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
 import type {StartReport} from '../../src/core/tasks/start-tasks.js'
@@ -13,13 +14,23 @@ import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
-import {isAlive, killLeftoverTasks, liveGroupMembers, readRecords, waitFor, writeRecords} from '../helpers/tasks.js'
+import {
+  isAlive,
+  killLeftoverTasks,
+  liveGroupMembers,
+  liveProcessesWithEnv,
+  readRecords,
+  startCli,
+  waitFor,
+  writeRecords,
+} from '../helpers/tasks.js'
 
 describe('director task on a fleet of 3 hosts', () => {
   let current: Fleet | undefined
   const stateDir = mkdtempSync(join(tmpdir(), 'director-tasks-e2e-'))
   const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
-  const options = (): CliOptions => ({env: {...fleet().env(), XDG_STATE_HOME: join(stateDir, 'xdg')}})
+  const env = (): Record<string, string> => ({...fleet().env(), XDG_STATE_HOME: join(stateDir, 'xdg')})
+  const options = (): CliOptions => ({env: env()})
   const task = (args: string[]): string[] => ['task', ...args, '--state-dir', stateDir]
   const list = async (project: string): Promise<TaskListReport> =>
     (await runCliJson<TaskListReport>(task(['list', '--project', project]), options())).json
@@ -130,6 +141,44 @@ describe('director task on a fleet of 3 hosts', () => {
     const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
     assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
     assert.equal(isAlive(mine.pid), false)
+  })
+
+  test('task logs --follow ends on ONE SIGINT within 2 s (exit 130), and its remote tail with it', async () => {
+    const started = await runCliJson<StartReport>(
+      task(['start', '-c', 'echo ready; sleep 300', '--limit', fleet().host(1).address, '--project', 'follow']),
+      options(),
+    )
+    const mine = started.json.started[0] ?? assert.fail(started.stderr)
+    // Every process of the follow on the host carries this cookie (the hosts' processes are this machine's).
+    const cookie = `DIRECTOR_LOGS_OF=${mine.id}`
+    const follow = startCli(task(['logs', mine.id, '--follow']), env(), 30_000)
+    try {
+      assert.ok(await waitFor(() => follow.output().includes('ready\n'), 10_000), follow.output())
+      const before = liveProcessesWithEnv(cookie)
+      follow.child.kill('SIGINT')
+      const ended = await Promise.race([follow.exited, sleep(2000, 'still running 2 s after one SIGINT')])
+      assert.deepEqual(ended, {code: 130, signal: null}, follow.output())
+      assert.ok(before.length >= 2, `the follow's sh and tail were found on the host: ${before.join(' ')}`)
+      const gone = await waitFor(() => liveProcessesWithEnv(cookie).length === 0, 5000)
+      assert.ok(gone, `left on the host: ${liveProcessesWithEnv(cookie).join(' ')}`)
+      assert.ok(isAlive(mine.pid), 'the task itself goes on')
+    } finally {
+      follow.child.kill('SIGKILL')
+      await runCli(task(['stop', mine.id, '--grace', '1']), options())
+    }
+  })
+
+  test('task logs --follow of a task that ends prints everything and ends with it, exit 0', async () => {
+    const started = await runCliJson<StartReport>(
+      task(['start', '-c', 'echo a; sleep 1; echo b', '--limit', fleet().host(2).address, '--project', 'follow']),
+      options(),
+    )
+    const mine = started.json.started[0] ?? assert.fail(started.stderr)
+    const followed = await runCli(task(['logs', mine.id, '--follow']), {...options(), timeoutMs: 20_000})
+    assert.equal(followed.code, 0, followed.stderr)
+    assert.equal(followed.stdout, 'a\nb\n')
+    const gone = await waitFor(() => liveProcessesWithEnv(`DIRECTOR_LOGS_OF=${mine.id}`).length === 0, 5000)
+    assert.ok(gone, 'nothing of the follow is left on the host')
   })
 
   test('the tasks of a host that is down are lost, with the reason', async () => {

@@ -3,7 +3,7 @@ import {posix} from 'node:path'
 import type {RunWhat} from '../run/remote-scripts.js'
 
 import {remoteShellWord} from '../run/remote-layout.js'
-import {shellJoin, shellQuote} from '../ssh/shell-quote.js'
+import {posixShell, shellJoin, shellQuote} from '../ssh/shell-quote.js'
 import {PROC_FUNCTIONS} from './proc-shell.js'
 
 /** Exit status of the start script when the sandbox cannot be made or the task did not start. */
@@ -93,20 +93,35 @@ export function listTasksScript(remoteRoot: string): string {
   ].join('\n')
 }
 
-/** Prints a task's stdout (or stderr); with follow, keeps printing until the task's group ends. */
-export function logsScript(dir: string, stream: 'stderr' | 'stdout', follow: boolean): string {
+/** Every process of a `task logs --follow` carries `DIRECTOR_LOGS_OF=<task id>`, so it can be found on the host. */
+export const FOLLOW_COOKIE = 'DIRECTOR_LOGS_OF'
+
+/**
+ * The command that prints a task's stdout (or stderr). With follow, it keeps printing until the
+ * task's group ends, or until its own stdin closes: director keeps the channel's stdin open and
+ * sshd closes it when director goes away (Ctrl-C, a lost connection), which ends the `tail` and
+ * the loop with it. It runs under `env` with the FOLLOW_COOKIE, whatever the login shell.
+ */
+export function logsCommand(dir: string, id: string, stream: 'stderr' | 'stdout', follow: boolean): string {
   const file = `"$d"/${stream}`
-  if (!follow) return `d=${remoteShellWord(dir)}\nexec cat ${file}`
-  return [
+  if (!follow) return posixShell(`d=${remoteShellWord(dir)}\nexec cat ${file}`)
+  const script = [
     PROC_FUNCTIONS,
     `d=${remoteShellWord(dir)}`,
     `[ -f ${file} ] || { echo "director: no ${stream} in $d" >&2; exit 1; }`,
     'g_want=; [ -f "$d/pgid" ] && IFS= read -r g_want < "$d/pgid"',
-    `tail -n +1 -f ${file} &`,
+    // fd 3 is director's end: an asynchronous list gets /dev/null as its stdin.
+    'exec 3<&0',
+    `tail -n +1 -f ${file} </dev/null 3<&- &`,
     't=$!',
-    'while [ -n "$g_want" ] && group_lives; do sleep 0.5; done',
-    'sleep 0.3',
-    'kill "$t" 2>/dev/null',
+    '{ while [ -n "$g_want" ] && group_lives; do sleep 0.5; done; sleep 0.3; kill "$t" 2>/dev/null; } </dev/null 3<&- &',
+    'w=$!',
+    '( while IFS= read -r _; do :; done <&3; kill "$t" "$w" 2>/dev/null ) >/dev/null 2>&1 &',
+    'r=$!',
+    'exec 3<&-',
+    'wait "$t"',
+    'kill "$w" "$r" 2>/dev/null',
     'exit 0',
   ].join('\n')
+  return `env ${FOLLOW_COOKIE}=${shellQuote(id)} ${posixShell(script)}`
 }
