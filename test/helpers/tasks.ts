@@ -49,6 +49,8 @@ export function liveProcessesWithEnv(entry: string): number[] {
 export interface BackgroundCli {
   child: ChildProcess
   output: () => string
+  /** Its stderr alone (also in output()). */
+  stderr: () => string
   exited: Promise<{code: null | number; signal: NodeJS.Signals | null}>
 }
 
@@ -60,16 +62,18 @@ export function startCli(args: string[], env: Record<string, string>, timeoutMs 
     timeout: timeoutMs,
   })
   let output = ''
-  const collect = (chunk: string): void => {
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk
-  }
-
-  child.stdout.setEncoding('utf8').on('data', collect)
-  child.stderr.setEncoding('utf8').on('data', collect)
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+    stderr += chunk
+  })
   const exited = new Promise<{code: null | number; signal: NodeJS.Signals | null}>((resolve) => {
     child.on('close', (code, signal) => resolve({code, signal}))
   })
-  return {child, output: () => output, exited}
+  return {child, output: () => output, stderr: () => stderr, exited}
 }
 
 export function readRecords(stateDir: string): TaskRecord[] {
