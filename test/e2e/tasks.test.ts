@@ -105,6 +105,38 @@ describe('director task on a fleet of 3 hosts', () => {
     )
   })
 
+  test('a killed task shows its signal in EXIT and --json: SIGTERM, or SIGKILL after the grace', async () => {
+    const start = async (command: string, i: number): Promise<StartReport['started'][number]> => {
+      const args = ['start', '-c', command, '--limit', fleet().host(i).address, '--project', 'sig']
+      const started = await runCliJson<StartReport>(task(args), options())
+      return started.json.started[0] ?? assert.fail(started.stderr)
+    }
+
+    const polite = await start('sleep 300', 1)
+    // It and its sleep ignore SIGTERM: only the SIGKILL after the grace ends them.
+    const stubborn = await start("trap '' TERM; sleep 300", 2)
+    const stopped = await runCliJson<StopReport>(task(['stop', '--project', 'sig', '--grace', '1']), options())
+    assert.deepEqual(
+      stopped.json.tasks.map((t) => [t.id, t.outcome]),
+      [
+        [polite.id, 'stopped'],
+        [stubborn.id, 'forced'],
+      ],
+    )
+    for (const t of [polite, stubborn]) assert.deepEqual(liveGroupMembers(t.pgid), [], 'nothing of the task is left')
+    const listed = await list('sig')
+    assert.deepEqual(
+      listed.tasks.map((t) => [t.id, t.state, t.exitCode, t.signal]),
+      [
+        [polite.id, 'killed', 143, 'SIGTERM'],
+        [stubborn.id, 'killed', null, 'SIGKILL'],
+      ],
+    )
+    const table = await runCli(task(['list', '--project', 'sig']), options())
+    assert.match(table.stdout, new RegExp(`^${polite.id} .* killed +- +SIGTERM *$`, 'm'))
+    assert.match(table.stdout, new RegExp(`^${stubborn.id} .* killed +- +SIGKILL *$`, 'm'))
+  })
+
   test('a recorded pid now belonging to another process is never signalled', async () => {
     const started = await runCliJson<StartReport>(
       task(['start', '-c', 'sleep 300', '--limit', fleet().host(1).address, '--project', 'reuse']),

@@ -32,7 +32,7 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
     task.pid === null ? '-' : String(task.pid),
     stateColor(color, task.state)(task.state),
     task.uptimeSeconds === null ? '-' : formatSeconds(task.uptimeSeconds),
-    task.exitCode === null ? '-' : String(task.exitCode),
+    task.signal ?? (task.exitCode === null ? '-' : String(task.exitCode)),
     task.reason ?? '',
   ])
   const table = formatTable([['ID', 'HOST', 'PID', 'STATE', 'UPTIME', 'EXIT', ''], ...rows])

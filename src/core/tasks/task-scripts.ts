@@ -23,17 +23,21 @@ export function taskDir(remoteRoot: string, id: string): string {
 /**
  * Runs in the sandbox as the leader of a new session (setsid), so the task and everything it
  * starts is one process group: records its own pid (the group), starts the command with its
- * output in the sandbox, records the command's pid and start time, waits, writes exit_code.
+ * output in the sandbox, records the command's pid and start time, waits, writes ended_at and
+ * exit_code. It outlives the SIGTERM of `task stop` (a trap, set after the command started so
+ * the command keeps the default action) to record how the command ended: 143 for SIGTERM.
  */
 const WRAPPER = [
   'echo "$$" > pgid',
   '"$@" </dev/null >stdout 2>stderr &',
   'c=$!',
+  'trap : TERM',
   `sp=$(sed 's/.*) //' "/proc/$c/stat" 2>/dev/null | cut -d' ' -f20)`,
   'echo "$sp" > start_time',
   'echo "$c" > pid.new && mv pid.new pid',
-  'wait "$c"',
-  'e=$?',
+  // A trapped signal cuts `wait` short: wait again while the command is there (a zombie counts).
+  'while :; do wait "$c"; e=$?; kill -0 "$c" 2>/dev/null || break; done',
+  'date -u +%Y-%m-%dT%H:%M:%SZ > ended_at',
   'echo "$e" > exit_code.new && mv exit_code.new exit_code',
 ].join('\n')
 
@@ -69,8 +73,8 @@ export function startTaskScript(dir: string, what: RunWhat, project: string, id:
 
 /**
  * The list script: ONE exec per host. Prints `clock <epoch>`, then for each sandbox a
- * `task <id>` line followed by `<file> <first line>` for its small files, `killed` when
- * marked, and `proc`/`lead` lines (state, group, start time) for its pid and its group leader.
+ * `task <id>` line followed by `<file> <first line>` for its small files (`killed` too, when
+ * marked), and `proc`/`lead` lines (state, group, start time) for its pid and its group leader.
  */
 export function listTasksScript(remoteRoot: string): string {
   return [
@@ -80,10 +84,10 @@ export function listTasksScript(remoteRoot: string): string {
     'for d in "$root"/t-*; do',
     '  [ -d "$d" ] || continue',
     `  printf 'task %s\\n' "\${d##*/}"`,
-    '  for f in project pid pgid start_time exit_code started_at; do',
+    '  for f in project pid pgid start_time exit_code started_at ended_at signal; do',
     `    v=; [ -f "$d/$f" ] && IFS= read -r v < "$d/$f"; [ -n "$v" ] && printf '%s %s\\n' "$f" "$v"`,
     '  done',
-    '  [ -e "$d/killed" ] && echo killed',
+    `  if [ -e "$d/killed" ]; then v=; IFS= read -r v < "$d/killed"; printf 'killed %s\\n' "$v"; fi`,
     '  p=; [ -f "$d/pid" ] && IFS= read -r p < "$d/pid"',
     `  [ -n "$p" ] && stat_of "$p" && printf 'proc %s %s %s\\n' "$st" "$pg" "$sp"`,
     '  p=; [ -f "$d/pgid" ] && IFS= read -r p < "$d/pgid"',
