@@ -189,30 +189,34 @@ describe('director task on a fleet of 3 hosts', () => {
     assert.equal(isAlive(mine.pid), false)
   })
 
-  test('task logs --follow ends on ONE SIGINT within 2 s (exit 130), and its remote tail with it', async () => {
-    const started = await runCliJson<StartReport>(
-      task(['start', '-c', 'echo ready; sleep 300', '--limit', fleet().host(1).address, '--project', 'follow']),
-      options(),
-    )
-    const mine = started.json.started[0] ?? assert.fail(started.stderr)
-    // Every process of the follow on the host carries this cookie (the hosts' processes are this machine's).
-    const cookie = `DIRECTOR_LOGS_OF=${mine.id}`
-    const follow = startCli(task(['logs', mine.id, '--follow']), env(), 30_000)
-    try {
-      assert.ok(await waitFor(() => follow.output().includes('ready\n'), 10_000), follow.output())
-      const before = liveProcessesWithEnv(cookie)
-      follow.child.kill('SIGINT')
-      const ended = await Promise.race([follow.exited, sleep(2000, 'still running 2 s after one SIGINT')])
-      assert.deepEqual(ended, {code: 130, signal: null}, follow.output())
-      assert.ok(before.length >= 2, `the follow's sh and tail were found on the host: ${before.join(' ')}`)
-      const gone = await waitFor(() => liveProcessesWithEnv(cookie).length === 0, 5000)
-      assert.ok(gone, `left on the host: ${liveProcessesWithEnv(cookie).join(' ')}`)
-      assert.ok(isAlive(mine.pid), 'the task itself goes on')
-    } finally {
-      follow.child.kill('SIGKILL')
-      await runCli(task(['stop', mine.id, '--grace', '1']), options())
-    }
-  })
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    test(`task logs --follow ends on ONE ${signal} within 2 s (exit ${code}), and its remote tail with it`, async () => {
+      const started = await runCliJson<StartReport>(
+        task(['start', '-c', 'echo ready; sleep 300', '--limit', fleet().host(1).address, '--project', 'follow']),
+        options(),
+      )
+      const mine = started.json.started[0] ?? assert.fail(started.stderr)
+      // Every process of the follow on the host carries this cookie (the hosts' processes are this machine's).
+      const cookie = `DIRECTOR_LOGS_OF=${mine.id}`
+      const follow = startCli(task(['logs', mine.id, '--follow']), env(), 30_000)
+      try {
+        assert.ok(await waitFor(() => follow.output().includes('ready\n'), 10_000), follow.output())
+        const before = liveProcessesWithEnv(cookie)
+        follow.child.kill(signal)
+        const ended = await Promise.race([follow.exited, sleep(2000, `still running 2 s after one ${signal}`)])
+        assert.deepEqual(ended, {code, signal: null}, follow.output())
+        assert.ok(before.length >= 2, `the follow's sh and tail were found on the host: ${before.join(' ')}`)
+        const gone = await waitFor(() => liveProcessesWithEnv(cookie).length === 0, 5000)
+        assert.ok(gone, `left on the host: ${liveProcessesWithEnv(cookie).join(' ')}`)
+        assert.ok(isAlive(mine.pid), 'the task itself goes on')
+      } finally {
+        follow.child.kill('SIGKILL')
+        await runCli(task(['stop', mine.id, '--grace', '1']), options())
+      }
+    })
 
   test('task logs --follow of a task that ends prints everything and ends with it, exit 0', async () => {
     const started = await runCliJson<StartReport>(
