@@ -16,7 +16,7 @@ export default class Keep extends DirectorCommand<typeof Keep> {
     script: Args.string({description: 'local script to start; its arguments follow'}),
   }
   static override description = `Keep N tasks of a project running across the hosts, in the foreground
-Every --interval it lists the project's tasks, replaces the failed and lost ones (and finished ones with --restart always) on another host when it can, and stops the excess. Ctrl-C or SIGTERM ends it, leaving the tasks running unless --stop-on-exit; so does a file named stop in <state dir>/projects/<project>/, where keep.log is written.`
+Every --interval it lists the project's tasks, replaces the failed and lost ones (and finished ones with --restart always) on another host when it can, and stops the excess. Ctrl-C (exit 130) or SIGTERM (exit 143) ends it, leaving the tasks running unless --stop-on-exit; so does a file named stop in <state dir>/projects/<project>/ (exit 0; the file is removed), where keep.log is written.`
   static override examples = ['<%= config.bin %> keep 4 ./worker.sh --project crawl --interval 15']
   static override flags = {
     ...connectionFlags,
@@ -64,15 +64,13 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
         flags.hooks ?? join(flags.project, 'hooks'),
       ),
     }
-    const report = await keepTasks(inventory.hosts, request, {
+    // Ended by the stop file: exit 0; by Ctrl-C or SIGTERM: the base command's 130 or 143.
+    return keepTasks(inventory.hosts, request, {
       connect: await this.connectOptions(flags),
       fanOut: this.fanOutOptions(flags),
       remoteRoot: flags['remote-root'],
       signal: this.signal,
       onLog: (line) => this.log(line),
     })
-    // Ctrl-C and SIGTERM are this command's normal end.
-    process.exitCode = 0
-    return report
   }
 }

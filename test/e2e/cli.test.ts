@@ -19,7 +19,7 @@ const commands = [
   'start_local',
   'status',
 ]
-const taskCommands = ['task start', 'task list', 'task stop', 'task logs']
+const taskCommands = ['task start', 'task list', 'task stop', 'task logs', 'task prune']
 
 describe('the director binary', () => {
   it('lists every command with a one-line description when run alone, and with help', async () => {

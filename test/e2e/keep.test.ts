@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
-// `director keep 4` on a real fleet of 3 hosts with --interval 1: a task killed by hand is
-// replaced, the tasks of a host whose sshd stops are lost and replaced elsewhere, the stop file ends it.
-import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+// `director keep` on a real fleet of 3 hosts with --interval 1: a task killed by hand is
+// replaced, the tasks of a host whose sshd stops are lost and replaced elsewhere, the stop file
+// ends it (once), SIGTERM ends it with 143 and leaves the tasks running. Each test uses its own
+// project and leaves every host up and no task of its project running.
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -12,40 +13,46 @@ import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
-import {repoRoot} from '../helpers/paths.js'
 import {isAlive} from '../helpers/processes.js'
-import {killLeftoverTasks, waitFor} from '../helpers/tasks.js'
+import {killLeftoverTasks, liveGroupMembers, readRecords, startCli, waitFor} from '../helpers/tasks.js'
 
 describe('director keep on a fleet of 3 hosts', () => {
   let current: Fleet | undefined
   const stateDir = mkdtempSync(join(tmpdir(), 'director-keep-e2e-'))
   const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
   const env = (): Record<string, string> => ({...fleet().env(), NO_COLOR: '1'})
-  const running = async (limit?: string): Promise<TaskListReport['tasks']> => {
-    const args = ['task', 'list', '--project', 'kp', '--state-dir', stateDir, ...(limit ? ['--limit', limit] : [])]
-    const {json} = await runCliJson<TaskListReport>(args, {env: env(), timeoutMs: 20_000})
-    return json.tasks.filter((t) => t.state === 'running')
+  const listed = async (project: string): Promise<TaskListReport> => {
+    const args = ['task', 'list', '--project', project, '--state-dir', stateDir]
+    return (await runCliJson<TaskListReport>(args, {env: env(), timeoutMs: 20_000})).json
   }
 
-  /** Starts `director keep` in the background; `output()` is what it printed so far. */
-  const startKeep = (args: string[]) => {
-    const keep = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
-      env: {...process.env, ...env()},
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 90_000,
-    })
-    let output = ''
-    const collect = (chunk: string): void => {
-      output += chunk
-    }
-
-    keep.stdout.setEncoding('utf8').on('data', collect)
-    keep.stderr.setEncoding('utf8').on('data', collect)
-    const exited = new Promise<null | number>((resolve) => {
-      keep.on('close', (code) => resolve(code))
-    })
-    return {keep, output: () => output, exited}
+  const running = async (project: string): Promise<TaskListReport['tasks']> =>
+    (await listed(project)).tasks.filter((t) => t.state === 'running')
+  const keepArgs = (count: number, project: string): string[] => [
+    'keep',
+    String(count),
+    '-c',
+    'sleep 300',
+    '--project',
+    project,
+    '--interval',
+    '1',
+    '--state-dir',
+    stateDir,
+  ]
+  const projectDir = (project: string): string => join(stateDir, 'projects', project)
+  const stopProject = async (project: string): Promise<void> => {
+    await runCli(['task', 'stop', '--project', project, '--grace', '1', '--state-dir', stateDir], {env: env()})
   }
+
+  const described = (pids: number[]): string =>
+    pids.map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`).join('; ')
+
+  /** The live processes of the project's recorded tasks, on every host (this machine). */
+  const liveTaskProcesses = (project: string): number[] =>
+    readRecords(stateDir)
+      .filter((record) => record.project === project)
+      .flatMap((record) => liveGroupMembers(record.pgid))
 
   before(async () => {
     current = await startFleet({hosts: 3})
@@ -61,36 +68,131 @@ describe('director keep on a fleet of 3 hosts', () => {
   })
 
   test('keeps 4 running: replaces a killed task and a lost host, ends on the stop file', async () => {
-    const args = ['keep', '4', '-c', 'sleep 300', '--project', 'kp', '--interval', '1', '--state-dir', stateDir]
-    const {keep, output, exited} = startKeep([...args, '--connect-timeout', '2'])
+    const {child, output, exited} = startCli([...keepArgs(4, 'kp'), '--connect-timeout', '2'], env())
     try {
-      assert.ok(await waitFor(async () => (await running()).length === 4, 20_000), output())
-      const [victim] = await running()
-      assert.ok(victim?.pid, 'a running task')
-      process.kill(victim.pid, 'SIGKILL')
+      assert.ok(await waitFor(async () => (await running('kp')).length === 4, 20_000), output())
+      const [victim] = await running('kp')
+      const record = readRecords(stateDir).find((r) => r.id === victim?.id)
+      assert.ok(victim && record, 'a running task')
+      // Its command crashes: every process of its group but the wrapper (the leader) dies at once.
+      for (const pid of liveGroupMembers(record.pgid)) if (pid !== record.pgid) process.kill(pid, 'SIGKILL')
       const replaced = await waitFor(async () => {
-        const now = await running()
+        const now = await running('kp')
         return now.length === 4 && !now.some((t) => t.id === victim.id)
       }, 8000)
       assert.ok(replaced, output())
       assert.match(output(), new RegExp(`failed ${victim.id} @`))
 
+      const lostHost = fleet().host(3).address
+      const onHost3 = (await running('kp')).filter((t) => t.host === lostHost).map((t) => t.id)
+      assert.ok(onHost3.length > 0, 'host 3 runs a task of kp')
       await fleet().stopHost(3, {killSessions: true})
-      const hosts12 = `${fleet().host(1).address},${fleet().host(2).address}`
-      assert.ok(await waitFor(async () => (await running(hosts12)).length === 4, 20_000), output())
-      assert.match(output(), /lost t-\S+ @127\.0\.1\.3/)
-      const log = readFileSync(join(stateDir, 'projects', 'kp', 'keep.log'), 'utf8')
+      // Every host is looked at: 4 running on hosts 1 and 2, host 3's tasks lost.
+      const moved = await waitFor(async () => {
+        const now = await listed('kp')
+        const live = now.tasks.filter((t) => t.state === 'running')
+        const host3 = now.tasks.filter((t) => onHost3.includes(t.id))
+        return live.length === 4 && host3.every((t) => t.state === 'lost')
+      }, 20_000)
+      assert.ok(moved, `${output()}\n${JSON.stringify(await listed('kp'))}`)
+      const now = await listed('kp')
+      assert.deepEqual(
+        now.unreachable.map((u) => u.host),
+        [lostHost],
+      )
+      assert.ok(now.tasks.filter((t) => t.state === 'running').every((t) => t.host !== lostHost))
+      for (const id of onHost3) assert.match(output(), new RegExp(`lost ${id} @127\\.0\\.1\\.3`))
+      const log = readFileSync(join(projectDir('kp'), 'keep.log'), 'utf8')
       assert.match(log, /^\S+Z start t-\d{14}-[\da-f]{4} @127\.0\.1\.\d pid \d+$/m)
 
-      mkdirSync(join(stateDir, 'projects', 'kp'), {recursive: true})
-      writeFileSync(join(stateDir, 'projects', 'kp', 'stop'), '')
-      const code = await Promise.race([exited, sleep(10_000, 'timeout')])
-      assert.equal(code, 0, output())
-      assert.match(output(), /stop file found/)
+      writeFileSync(join(projectDir('kp'), 'stop'), '')
+      const ended = await Promise.race([exited, sleep(10_000, 'still running 10 s after the stop file')])
+      assert.deepEqual(ended, {code: 0, signal: null}, output())
+      assert.match(output(), /stop file \S+ found/)
     } finally {
-      keep.kill('SIGKILL')
-      await runCli(['task', 'stop', '--project', 'kp', '--grace', '1', '--state-dir', stateDir], {env: env()})
+      child.kill('SIGKILL')
+      await fleet().startHost(3)
+      await stopProject('kp')
     }
+
+    const left = liveTaskProcesses('kp')
+    assert.deepEqual(
+      left,
+      [],
+      `no task of kp left on any host: ${described(left)} ${JSON.stringify(await listed('kp'))}`,
+    )
+  })
+
+  test('the stop file ends keep once: it is removed, the log names it, the next keep runs', async () => {
+    mkdirSync(projectDir('sf'), {recursive: true})
+    const stopFile = join(projectDir('sf'), 'stop')
+    const first = startCli(keepArgs(1, 'sf'), env())
+    try {
+      assert.ok(await waitFor(async () => (await running('sf')).length === 1, 20_000), first.output())
+      writeFileSync(stopFile, '')
+      const ended = await Promise.race([first.exited, sleep(10_000, 'still running 10 s after the stop file')])
+      assert.deepEqual(ended, {code: 0, signal: null}, first.output())
+      assert.equal(existsSync(stopFile), false, 'the stop file is gone')
+      const log = readFileSync(join(projectDir('sf'), 'keep.log'), 'utf8')
+      assert.match(log, new RegExp(`^\\S+Z stop file ${stopFile} found \\(removed\\): ending$`, 'm'))
+    } finally {
+      first.child.kill('SIGKILL')
+    }
+
+    // The next keep of the project does its work: a second task.
+    const second = startCli(keepArgs(2, 'sf'), env())
+    try {
+      assert.ok(await waitFor(async () => (await running('sf')).length === 2, 20_000), second.output())
+      assert.equal(second.child.exitCode, null, 'the second keep still runs')
+    } finally {
+      second.child.kill('SIGKILL')
+      await stopProject('sf')
+    }
+
+    assert.deepEqual(liveTaskProcesses('sf'), [], 'no task of sf left on any host')
+  })
+
+  test('SIGTERM ends keep with 143, nothing on stderr, the tasks left running on every host', async () => {
+    const keep = startCli(keepArgs(3, 'term'), env())
+    try {
+      const three = await waitFor(async () => {
+        const now = await running('term')
+        return now.length === 3 && fleet().hosts.every((host) => now.some((t) => t.host === host.address))
+      }, 20_000)
+      assert.ok(three, keep.output())
+      const groups = readRecords(stateDir).filter((r) => r.project === 'term')
+      const before = groups.map((r) => liveGroupMembers(r.pgid))
+      keep.child.kill('SIGTERM')
+      const ended = await Promise.race([keep.exited, sleep(10_000, 'still running 10 s after SIGTERM')])
+      assert.deepEqual(ended, {code: 143, signal: null}, keep.output())
+      assert.equal(keep.stderr(), '', 'nothing on stderr')
+      const log = readFileSync(join(projectDir('term'), 'keep.log'), 'utf8')
+        .trimEnd()
+        .split('\n')
+      assert.match(log.at(-1) ?? '', /keep ended \(signal\)$/)
+      // As documented: without --stop-on-exit the tasks go on, one per host, each process alive.
+      assert.equal(before.length, 3)
+      for (const members of before) {
+        assert.ok(members.length >= 2, 'each task is a wrapper and its command')
+        assert.ok(
+          members.every((pid) => isAlive(pid)),
+          'every process of the task still runs',
+        )
+      }
+
+      const after = await running('term')
+      assert.deepEqual(
+        after.map((t) => t.host).sort(),
+        fleet()
+          .hosts.map((h) => h.address)
+          .sort(),
+      )
+    } finally {
+      keep.child.kill('SIGKILL')
+      await stopProject('term')
+    }
+
+    assert.deepEqual(liveTaskProcesses('term'), [], 'no task of term left on any host')
   })
 
   test('hooks: init runs once on each host first; a task failing its health check is stopped and replaced', async () => {
@@ -99,37 +201,33 @@ describe('director keep on a fleet of 3 hosts', () => {
     // init leaves a mark in the host's home; health fails for the task whose pid is in ~/sick.
     writeFileSync(join(hooks, 'init'), '#!/bin/sh\necho "$1" >> "$HOME/init-done"\n', {mode: 0o755})
     writeFileSync(join(hooks, 'health'), '#!/bin/sh\n! grep -qx "$2" "$HOME/sick" 2>/dev/null\n', {mode: 0o755})
-    const args = ['keep', '3', '-c', 'sleep 300', '--project', 'hp', '--interval', '1', '--state-dir', stateDir]
-    const {keep, output, exited} = startKeep([...args, '--hooks', hooks])
-    const runningHp = async (): Promise<TaskListReport['tasks']> => {
-      const list = ['task', 'list', '--project', 'hp', '--state-dir', stateDir]
-      const {json} = await runCliJson<TaskListReport>(list, {env: env(), timeoutMs: 20_000})
-      return json.tasks.filter((t) => t.state === 'running')
-    }
-
+    const {child, output, exited} = startCli([...keepArgs(3, 'hp'), '--hooks', hooks], env())
     try {
-      assert.ok(await waitFor(async () => (await runningHp()).length === 3, 20_000), output())
-      for (const host of fleet().hosts) {
-        if (!fleet().isHostUp(host.index)) continue
+      assert.ok(await waitFor(async () => (await running('hp')).length === 3, 20_000), output())
+      for (const host of fleet().hosts)
         assert.equal(readFileSync(join(host.home, 'init-done'), 'utf8'), 'hp\n', `init on ${host.address}`)
-      }
 
-      const [sick] = await runningHp()
+      const [sick] = await running('hp')
       assert.ok(sick?.pid)
       const sickHome = fleet().hosts.find((h) => h.address === sick.host)?.home ?? ''
       writeFileSync(join(sickHome, 'sick'), `${sick.pid}\n`)
       const replaced = await waitFor(async () => {
-        const now = await runningHp()
+        const now = await running('hp')
         return now.length === 3 && !now.some((t) => t.id === sick.id)
       }, 10_000)
       assert.ok(replaced, output())
       assert.match(output(), new RegExp(`health ${sick.id} @\\S+ failed`))
       assert.ok(await waitFor(async () => !isAlive(sick.pid ?? 0), 15_000), 'the unhealthy task was stopped')
-      writeFileSync(join(stateDir, 'projects', 'hp', 'stop'), '')
-      assert.equal(await Promise.race([exited, sleep(10_000, 'timeout')]), 0, output())
+      writeFileSync(join(projectDir('hp'), 'stop'), '')
+      const ended = await Promise.race([exited, sleep(10_000, 'still running 10 s after the stop file')])
+      assert.deepEqual(ended, {code: 0, signal: null}, output())
+      for (const host of fleet().hosts)
+        assert.equal(readFileSync(join(host.home, 'init-done'), 'utf8'), 'hp\n', `init once on ${host.address}`)
     } finally {
-      keep.kill('SIGKILL')
-      await runCli(['task', 'stop', '--project', 'hp', '--grace', '1', '--state-dir', stateDir], {env: env()})
+      child.kill('SIGKILL')
+      await stopProject('hp')
     }
+
+    assert.deepEqual(liveTaskProcesses('hp'), [], 'no task of hp left on any host')
   })
 })

@@ -2,27 +2,52 @@ import assert from 'node:assert/strict'
 // `director task start/list/stop/logs` against a real sshd fleet of 3 hosts. Every host runs
 // as root on this machine, so the hosts' process table is this machine's.
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
+import type {PruneReport} from '../../src/core/tasks/prune-tasks.js'
 import type {StartReport} from '../../src/core/tasks/start-tasks.js'
 import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
-import {isAlive, killLeftoverTasks, liveGroupMembers, readRecords, waitFor, writeRecords} from '../helpers/tasks.js'
+import {
+  isAlive,
+  killLeftoverTasks,
+  liveGroupMembers,
+  liveProcessesWithEnv,
+  readRecords,
+  startCli,
+  waitFor,
+  writeRecords,
+} from '../helpers/tasks.js'
 
 describe('director task on a fleet of 3 hosts', () => {
   let current: Fleet | undefined
   const stateDir = mkdtempSync(join(tmpdir(), 'director-tasks-e2e-'))
   const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
-  const options = (): CliOptions => ({env: {...fleet().env(), XDG_STATE_HOME: join(stateDir, 'xdg')}})
+  const env = (): Record<string, string> => ({...fleet().env(), XDG_STATE_HOME: join(stateDir, 'xdg')})
+  const options = (): CliOptions => ({env: env()})
   const task = (args: string[]): string[] => ['task', ...args, '--state-dir', stateDir]
   const list = async (project: string): Promise<TaskListReport> =>
     (await runCliJson<TaskListReport>(task(['list', '--project', project]), options())).json
+
+  /** The sandboxes of `project` on each host's disk, host by host. */
+  const sandboxesOnDisk = (project: string): string[][] =>
+    fleet().hosts.map((host) => {
+      const dir = join(host.home, 'director', 'tasks')
+      if (!existsSync(dir)) return []
+      return readdirSync(dir)
+        .filter((id) => {
+          const file = join(dir, id, 'project')
+          return existsSync(file) && readFileSync(file, 'utf8') === `${project}\n`
+        })
+        .sort()
+    })
 
   before(async () => {
     current = await startFleet({hosts: 3})
@@ -94,6 +119,38 @@ describe('director task on a fleet of 3 hosts', () => {
     )
   })
 
+  test('a killed task shows its signal in EXIT and --json: SIGTERM, or SIGKILL after the grace', async () => {
+    const start = async (command: string, i: number): Promise<StartReport['started'][number]> => {
+      const args = ['start', '-c', command, '--limit', fleet().host(i).address, '--project', 'sig']
+      const started = await runCliJson<StartReport>(task(args), options())
+      return started.json.started[0] ?? assert.fail(started.stderr)
+    }
+
+    const polite = await start('sleep 300', 1)
+    // It and its sleep ignore SIGTERM: only the SIGKILL after the grace ends them.
+    const stubborn = await start("trap '' TERM; sleep 300", 2)
+    const stopped = await runCliJson<StopReport>(task(['stop', '--project', 'sig', '--grace', '1']), options())
+    assert.deepEqual(
+      stopped.json.tasks.map((t) => [t.id, t.outcome]),
+      [
+        [polite.id, 'stopped'],
+        [stubborn.id, 'forced'],
+      ],
+    )
+    for (const t of [polite, stubborn]) assert.deepEqual(liveGroupMembers(t.pgid), [], 'nothing of the task is left')
+    const listed = await list('sig')
+    assert.deepEqual(
+      listed.tasks.map((t) => [t.id, t.state, t.exitCode, t.signal]),
+      [
+        [polite.id, 'killed', 143, 'SIGTERM'],
+        [stubborn.id, 'killed', null, 'SIGKILL'],
+      ],
+    )
+    const table = await runCli(task(['list', '--project', 'sig']), options())
+    assert.match(table.stdout, new RegExp(`^${polite.id} .* killed +- +SIGTERM *$`, 'm'))
+    assert.match(table.stdout, new RegExp(`^${stubborn.id} .* killed +- +SIGKILL *$`, 'm'))
+  })
+
   test('a recorded pid now belonging to another process is never signalled', async () => {
     const started = await runCliJson<StartReport>(
       task(['start', '-c', 'sleep 300', '--limit', fleet().host(1).address, '--project', 'reuse']),
@@ -130,6 +187,150 @@ describe('director task on a fleet of 3 hosts', () => {
     const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
     assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
     assert.equal(isAlive(mine.pid), false)
+  })
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    test(`task logs --follow ends on ONE ${signal} within 2 s (exit ${code}), and its remote tail with it`, async () => {
+      const started = await runCliJson<StartReport>(
+        task(['start', '-c', 'echo ready; sleep 300', '--limit', fleet().host(1).address, '--project', 'follow']),
+        options(),
+      )
+      const mine = started.json.started[0] ?? assert.fail(started.stderr)
+      // Every process of the follow on the host carries this cookie (the hosts' processes are this machine's).
+      const cookie = `DIRECTOR_LOGS_OF=${mine.id}`
+      const follow = startCli(task(['logs', mine.id, '--follow']), env(), 30_000)
+      try {
+        assert.ok(await waitFor(() => follow.output().includes('ready\n'), 10_000), follow.output())
+        const before = liveProcessesWithEnv(cookie)
+        follow.child.kill(signal)
+        const ended = await Promise.race([follow.exited, sleep(2000, `still running 2 s after one ${signal}`)])
+        assert.deepEqual(ended, {code, signal: null}, follow.output())
+        assert.ok(before.length >= 2, `the follow's sh and tail were found on the host: ${before.join(' ')}`)
+        const gone = await waitFor(() => liveProcessesWithEnv(cookie).length === 0, 5000)
+        assert.ok(gone, `left on the host: ${liveProcessesWithEnv(cookie).join(' ')}`)
+        assert.ok(isAlive(mine.pid), 'the task itself goes on')
+      } finally {
+        follow.child.kill('SIGKILL')
+        await runCli(task(['stop', mine.id, '--grace', '1']), options())
+      }
+    })
+
+  test('task logs --follow of a task that ends prints everything and ends with it, exit 0', async () => {
+    const started = await runCliJson<StartReport>(
+      task(['start', '-c', 'echo a; sleep 1; echo b', '--limit', fleet().host(2).address, '--project', 'follow']),
+      options(),
+    )
+    const mine = started.json.started[0] ?? assert.fail(started.stderr)
+    const followed = await runCli(task(['logs', mine.id, '--follow']), {...options(), timeoutMs: 20_000})
+    assert.equal(followed.code, 0, followed.stderr)
+    assert.equal(followed.stdout, 'a\nb\n')
+    const gone = await waitFor(() => liveProcessesWithEnv(`DIRECTOR_LOGS_OF=${mine.id}`).length === 0, 5000)
+    assert.ok(gone, 'nothing of the follow is left on the host')
+  })
+
+  test('task list shows the live tasks and the last 10 ended; --all every one; --state filters', async () => {
+    const start = async (args: string[]): Promise<void> => {
+      const started = await runCli(task(['start', ...args, '--project', 'hist']), options())
+      assert.equal(started.code, 0, started.stderr)
+    }
+
+    await start(['-c', 'exit 3', '--count', '6'])
+    await start(['-c', 'true', '--count', '6'])
+    await start(['-c', 'sleep 300', '--limit', fleet().host(1).address])
+    const all = async (): Promise<TaskListReport> =>
+      (await runCliJson<TaskListReport>(task(['list', '--project', 'hist', '--all']), options())).json
+    const settled = await waitFor(async () => {
+      const {counts} = await all()
+      return counts.failed === 6 && counts.finished === 6 && counts.running === 1
+    }, 15_000)
+    assert.ok(settled, JSON.stringify(await all()))
+    const every = await all()
+    assert.equal(every.tasks.length, 13)
+    assert.equal(every.hidden, 0)
+
+    const recent = await list('hist')
+    assert.equal(recent.tasks.length, 11)
+    assert.equal(recent.hidden, 2)
+    assert.equal(recent.counts.running, 1, 'the running task is always shown')
+    const at = (t: TaskListReport['tasks'][number]): number => Date.parse(t.endedAt ?? '')
+    const shown = new Set(recent.tasks.map((t) => t.id))
+    const left = every.tasks.filter((t) => !shown.has(t.id))
+    const earliestShown = Math.min(...recent.tasks.filter((t) => t.state !== 'running').map((t) => at(t)))
+    assert.ok(
+      left.every((t) => t.state !== 'running' && at(t) <= earliestShown),
+      'the ones left out ended first',
+    )
+    const table = await runCli(task(['list', '--project', 'hist']), options())
+    assert.match(table.stdout, /^2 older ended task\(s\) not shown \(--all shows every one\)$/m)
+
+    const some = await runCliJson<TaskListReport>(
+      task(['list', '--project', 'hist', '--state', 'running,failed']),
+      options(),
+    )
+    assert.deepEqual(
+      [some.json.tasks.length, some.json.counts.running, some.json.counts.failed, some.json.hidden],
+      [7, 1, 6, 0],
+    )
+    const bad = await runCli(task(['list', '--state', 'running,runing']), options())
+    assert.equal(bad.code, 2)
+    assert.equal(bad.stdout, '')
+    assert.match(bad.stderr, /^Error: --state: unknown state "runing" \(states are staging, running, [^\n]*\)\n$/)
+    await runCli(task(['stop', '--project', 'hist', '--grace', '1']), options())
+  })
+
+  test('task prune removes ended tasks (records and sandboxes on the hosts), never a running one', async () => {
+    const started = await runCliJson<StartReport>(task(['start', '-c', 'true', '--project', 'pr']), options())
+    assert.equal(started.json.started.length, 3, started.stderr)
+    const live = await runCliJson<StartReport>(
+      task(['start', '-c', 'sleep 300', '--limit', fleet().host(1).address, '--project', 'pr']),
+      options(),
+    )
+    const runner = live.json.started[0] ?? assert.fail(live.stderr)
+    const ended = await waitFor(async () => (await list('pr')).counts.finished === 3, 15_000)
+    assert.ok(ended, JSON.stringify(await list('pr')))
+    assert.deepEqual(
+      sandboxesOnDisk('pr').map((ids) => ids.length),
+      [2, 1, 1],
+    )
+
+    const badAge = await runCli(task(['prune', '--older-than', '7w']), options())
+    assert.equal(badAge.code, 2)
+    assert.match(badAge.stderr, /^Error: --older-than: "7w" is not a duration [^\n]*\n$/)
+
+    // One ended task on host 2 ended long ago (its sandbox says so); the others just now.
+    const old = started.json.started.find((t) => t.host === fleet().host(2).address)
+    assert.ok(old)
+    writeFileSync(join(fleet().host(2).home, 'director', 'tasks', old.id, 'ended_at'), '2020-01-01T00:00:00Z\n')
+    const aged = await runCliJson<PruneReport>(task(['prune', '--older-than', '7d', '--project', 'pr']), options())
+    assert.equal(aged.code, 0, aged.stderr)
+    assert.deepEqual(
+      aged.json.pruned.map((t) => t.id),
+      [old.id],
+    )
+    assert.deepEqual(
+      sandboxesOnDisk('pr').map((ids) => ids.length),
+      [2, 0, 1],
+    )
+
+    const rest = await runCliJson<PruneReport>(task(['prune', '--project', 'pr']), options())
+    assert.equal(rest.code, 0, rest.stderr)
+    assert.equal(rest.json.pruned.length, 2)
+    assert.deepEqual(sandboxesOnDisk('pr'), [[runner.id], [], []], 'only the running task is left on the hosts')
+    assert.deepEqual(
+      readRecords(stateDir)
+        .filter((r) => r.project === 'pr')
+        .map((r) => r.id),
+      [runner.id],
+    )
+    assert.ok(isAlive(runner.pid), 'the running task goes on')
+    assert.deepEqual(
+      (await list('pr')).tasks.map((t) => [t.id, t.state]),
+      [[runner.id, 'running']],
+    )
+    await runCli(task(['stop', runner.id, '--grace', '1']), options())
   })
 
   test('the tasks of a host that is down are lost, with the reason', async () => {

@@ -1,9 +1,11 @@
+import {type ChildProcess, spawn} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {TaskRecord} from '../../src/core/tasks/task-store.js'
 
 import {isSameProcess, readProcStat} from '../../src/core/local/process-info.js'
+import {repoRoot} from './paths.js'
 
 /** Alive means signalable and not a zombie (this machine's init does not reap orphans). */
 export {isAlive} from './processes.js'
@@ -22,6 +24,56 @@ export function liveGroupMembers(pgid: number): number[] {
       }
     })
     .map(Number)
+}
+
+/**
+ * The live (non-zombie) processes on this machine whose environment holds `entry` exactly
+ * (`NAME=value`): every process a remote command starts inherits its cookie, forks included.
+ */
+export function liveProcessesWithEnv(entry: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+        if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false
+        return readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(entry)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+/** A CLI run in the background: what it printed so far, and how it ended. */
+export interface BackgroundCli {
+  child: ChildProcess
+  output: () => string
+  /** Its stderr alone (also in output()). */
+  stderr: () => string
+  exited: Promise<{code: null | number; signal: NodeJS.Signals | null}>
+}
+
+/** Starts `bin/run.js` in the background (killed after `timeoutMs` whatever happens). */
+export function startCli(args: string[], env: Record<string, string>, timeoutMs = 90_000): BackgroundCli {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
+    env: {...process.env, NO_COLOR: '1', ...env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  })
+  let output = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+    stderr += chunk
+  })
+  const exited = new Promise<{code: null | number; signal: NodeJS.Signals | null}>((resolve) => {
+    child.on('close', (code, signal) => resolve({code, signal}))
+  })
+  return {child, output: () => output, stderr: () => stderr, exited}
 }
 
 export function readRecords(stateDir: string): TaskRecord[] {

@@ -1,6 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {TaskListReport} from '../../core/tasks/list-tasks.js'
+import type {PruneReport} from '../../core/tasks/prune-tasks.js'
 import type {StartReport} from '../../core/tasks/start-tasks.js'
 import type {StopReport} from '../../core/tasks/stop-tasks.js'
 import type {TaskState} from '../../core/tasks/task-state.js'
@@ -25,14 +26,15 @@ export function renderStarted(report: StartReport, color: ChalkInstance): string
 
 /** The table of `task list`, then the unreachable hosts and the counts. */
 export function renderTaskList(report: TaskListReport, color: ChalkInstance): string[] {
-  if (report.tasks.length === 0 && report.unreachable.length === 0) return ['no tasks']
+  const hidden = report.hidden > 0 ? [`${report.hidden} older ended task(s) not shown (--all shows every one)`] : []
+  if (report.tasks.length === 0 && report.unreachable.length === 0) return ['no tasks', ...hidden]
   const rows = report.tasks.map((task) => [
     task.id,
     task.host,
     task.pid === null ? '-' : String(task.pid),
     stateColor(color, task.state)(task.state),
     task.uptimeSeconds === null ? '-' : formatSeconds(task.uptimeSeconds),
-    task.exitCode === null ? '-' : String(task.exitCode),
+    task.signal ?? (task.exitCode === null ? '-' : String(task.exitCode)),
     task.reason ?? '',
   ])
   const table = formatTable([['ID', 'HOST', 'PID', 'STATE', 'UPTIME', 'EXIT', ''], ...rows])
@@ -43,6 +45,7 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
     ...table,
     ...report.unreachable.map((host) => color.red(`unreachable @${host.host}: ${host.reason}`)),
     `${report.tasks.length} task(s)${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
+    ...hidden,
   ]
 }
 
@@ -53,4 +56,13 @@ export function renderStopped(report: StopReport, color: ChalkInstance): string[
     const ok = task.outcome === 'stopped' || task.outcome === 'forced' || task.outcome === 'ended'
     return `${ok ? color.green(task.outcome) : color.red(task.outcome)} ${task.id} @${task.host}: ${task.message}`
   })
+}
+
+/** One line per pruned task, the hosts not asked, then the count. */
+export function renderPruned(report: PruneReport, color: ChalkInstance): string[] {
+  return [
+    ...report.pruned.map((task) => `removed ${task.id} @${task.host} (${task.state})`),
+    ...report.unreachable.map((host) => color.red(`unreachable @${host.host}: ${host.reason}: its tasks were kept`)),
+    `${report.pruned.length} ended task(s) removed`,
+  ]
 }

@@ -8,28 +8,41 @@ import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderTaskList} from '../../cli/render/tasks.js'
 import {taskFlags} from '../../cli/task-flags.js'
+import {parseTaskStates, RECENT_ENDED} from '../../core/tasks/task-history.js'
 import {readTaskRecords} from '../../core/tasks/task-store.js'
 
 export default class TaskList extends DirectorCommand<typeof TaskList> {
-  static override description = `List the tasks on the hosts: id, host, pid, state, uptime, exit code
-One exec per host reads every sandbox. States: staging, running, finished (exit 0), failed (non-zero exit or signal), killed (stopped by director), lost (host unreachable, or the process gone without an exit code).`
-  static override examples = ['<%= config.bin %> task list', '<%= config.bin %> task list --project crawl --json']
+  static override description = `List the tasks on the hosts: id, host, pid, state, uptime, exit code (or the signal of a killed task)
+Shows every live task and the last ${RECENT_ENDED} ended ones (--all: every one). One exec per host reads every sandbox. States: staging, running, finished (exit 0), failed (non-zero exit or signal), killed (stopped by director), lost (host unreachable, or the process gone without an exit code).`
+  static override examples = [
+    '<%= config.bin %> task list',
+    '<%= config.bin %> task list --project crawl --state running,failed',
+    '<%= config.bin %> task list --all --json',
+  ]
   static override flags = {
     ...connectionFlags,
     ...taskFlags,
     project: Flags.string({description: 'only the tasks of this project'}),
+    state: Flags.string({description: 'only tasks in these states, comma-separated', helpValue: 'STATES'}),
+    all: Flags.boolean({description: `every ended task, not only the last ${RECENT_ENDED}`}),
   }
 
   public async run(): Promise<TaskListReport> {
     const {flags} = this
+    const history = {states: flags.state === undefined ? undefined : parseTaskStates(flags.state), all: flags.all}
     const inventory = this.loadInventory(flags)
     const {listTasks} = await import('../../core/tasks/list-tasks.js')
-    const report = await listTasks(inventory.hosts, readTaskRecords(stateDirOf(flags)), {
-      connect: await this.connectOptions(flags),
-      fanOut: this.fanOutOptions(flags),
-      remoteRoot: flags['remote-root'],
-      project: flags.project,
-    })
+    const report = await listTasks(
+      inventory.hosts,
+      readTaskRecords(stateDirOf(flags)),
+      {
+        connect: await this.connectOptions(flags),
+        fanOut: this.fanOutOptions(flags),
+        remoteRoot: flags['remote-root'],
+        project: flags.project,
+      },
+      history,
+    )
     for (const line of renderTaskList(report, makeColors())) this.log(line)
     this.setFailed(report.unreachable.length > 0)
     return report

@@ -1,4 +1,4 @@
-import {appendFileSync, existsSync, mkdirSync} from 'node:fs'
+import {appendFileSync, existsSync, mkdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -41,8 +41,8 @@ export function projectStateDir(stateDir: string, project: string): string {
 /**
  * The `keep` loop: every interval, list the project's tasks, start replacements (away from the
  * host a task just failed on) and stop the excess, as planReconcile says. Every action goes to
- * `onLog` and to keep.log with a timestamp. Ends on the signal or when the `stop` file appears;
- * the tasks go on running unless `stopOnExit`.
+ * `onLog` and to keep.log with a timestamp. Ends on the signal or when the `stop` file appears
+ * (which it then removes); the tasks go on running unless `stopOnExit`.
  */
 export async function keepTasks(
   hosts: Host[],
@@ -72,8 +72,11 @@ export async function keepTasks(
 
   log(`keep ${request.desired.count} of project ${request.project}, every ${request.intervalSeconds} s`)
   while (!options.signal.aborted) {
-    if (existsSync(join(folder, 'stop'))) {
-      log(`stop file found in ${folder}: ending`)
+    const stopFile = join(folder, 'stop')
+    if (existsSync(stopFile)) {
+      // Used up: left in place, it would end the next keep of the project at once.
+      rmSync(stopFile, {force: true})
+      log(`stop file ${stopFile} found (removed): ending`)
       report.endedBy = 'stop-file'
       break
     }

@@ -8,6 +8,7 @@ import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {parseTaskListing, type TaskListing} from './parse-task-listing.js'
+import {type HistoryFilter, selectTaskHistory} from './task-history.js'
 import {listTasksScript} from './task-scripts.js'
 import {type TaskState} from './task-state.js'
 import {buildTaskViews, countStates, type HostListing, type TaskView} from './task-view.js'
@@ -17,6 +18,8 @@ export interface TaskListReport {
   project: string | null
   tasks: TaskView[]
   counts: Record<TaskState, number>
+  /** Ended tasks left out (older than the recent ones shown; see task-history.ts). */
+  hidden: number
   /** Hosts that could not be asked, with why. */
   unreachable: Array<{host: string; reason: string}>
 }
@@ -55,19 +58,23 @@ export async function listHostTasks(hosts: Host[], options: ListTasksOptions): P
   )
 }
 
+const EVERY_TASK: HistoryFilter = {all: true}
+
 /**
  * Lists the tasks of the hosts (of one project, when given): their state from each sandbox,
- * and the recorded tasks of unreachable hosts as `lost`, with the reason.
+ * and the recorded tasks of unreachable hosts as `lost`, with the reason. With a history
+ * filter, only the tasks it selects (by default every live one and the recent ended ones).
  */
 export async function listTasks(
   hosts: Host[],
   records: TaskRecord[],
   options: ListTasksOptions,
+  history: HistoryFilter = EVERY_TASK,
 ): Promise<TaskListReport> {
   const listings = await listHostTasks(hosts, options)
-  const tasks = buildTaskViews(listings, records, options.project)
+  const {tasks, hidden} = selectTaskHistory(buildTaskViews(listings, records, options.project), history)
   const unreachable = listings.flatMap((answer) =>
     answer.ok ? [] : [{host: answer.host, reason: answer.failure.message}],
   )
-  return {project: options.project ?? null, tasks, counts: countStates(tasks), unreachable}
+  return {project: options.project ?? null, tasks, counts: countStates(tasks), hidden, unreachable}
 }

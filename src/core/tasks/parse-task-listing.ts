@@ -80,6 +80,17 @@ function readField(
 
     case 'killed': {
       fields.killed = true
+      fields.killedAt = value === '' ? undefined : value
+      break
+    }
+
+    case 'ended_at': {
+      fields.endedAt = value
+      break
+    }
+
+    case 'signal': {
+      fields.signal = /^[A-Z]+$/.test(value) ? value : undefined
       break
     }
 
@@ -116,7 +127,10 @@ function emptyFields(id: string): SandboxFields {
     startTime: undefined,
     exitCode: undefined,
     killed: false,
+    killedAt: undefined,
+    signal: undefined,
     startedAt: undefined,
+    endedAt: undefined,
     alive: false,
     wrapperAlive: false,
   }

@@ -17,7 +17,7 @@ export interface ExpectedProcess {
  * process: alive, not a zombie, with the recorded start time and process group (otherwise the
  * pid was reused: `reused`). Then it writes the `killed` marker, sends SIGTERM to the group,
  * waits up to `graceSeconds` for every process of the group to end, and sends SIGKILL to the
- * group if one is left (`forced`, else `stopped`). A task whose process has already gone is
+ * group if one is left (`forced`, else `stopped`); the `signal` file says which it sent last. A task whose process has already gone is
  * `ended`; a missing sandbox is `missing`.
  */
 export function stopTaskScript(dir: string, expected: ExpectedProcess, graceSeconds: number): string {
@@ -30,11 +30,12 @@ export function stopTaskScript(dir: string, expected: ExpectedProcess, graceSeco
     'if ! stat_of "$P" || [ "$st" = Z ]; then echo ended; exit 0; fi',
     '[ "$sp" = "$S" ] && [ "$pg" = "$G" ] || { echo reused; exit 0; }',
     'date -u +%Y-%m-%dT%H:%M:%SZ > "$d/killed"',
+    'echo TERM > "$d/signal"',
     'kill -s TERM -- "-$G" 2>/dev/null',
     'g_want=$G',
     `i=0; n=$((${Math.max(0, Math.round(graceSeconds * 10))}))`,
     'while group_lives && [ "$i" -lt "$n" ]; do sleep 0.1; i=$((i + 1)); done',
-    'if group_lives; then kill -s KILL -- "-$G" 2>/dev/null; echo forced; else echo stopped; fi',
+    'if group_lives; then echo KILL > "$d/signal"; kill -s KILL -- "-$G" 2>/dev/null; echo forced; else echo stopped; fi',
     'exit 0',
   ].join('\n')
 }

@@ -6,8 +6,7 @@ import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
 import {openSession} from '../ssh/connect.js'
 import {exitOf} from '../ssh/session.js'
-import {posixShell} from '../ssh/shell-quote.js'
-import {logsScript, taskDir} from './task-scripts.js'
+import {logsCommand, taskDir} from './task-scripts.js'
 
 export interface LogsRequest {
   id: string
@@ -25,7 +24,9 @@ export interface LogsReport {
 
 /**
  * Streams a task's stdout or stderr from its sandbox to `onChunk`; with `follow`, until the
- * task's process group ends or the signal fires (Ctrl-C), which closes the channel.
+ * task's process group ends or the signal fires (Ctrl-C). The signal ends the connection at
+ * once: sshd would hold the channel open while the remote command runs, and the remote follow
+ * ends when its stdin closes (see logsCommand).
  */
 export async function readTaskLog(
   hosts: Host[],
@@ -41,14 +42,16 @@ export async function readTaskLog(
   const session = await openSession(host, options.connect, options.signal)
   let bytes = 0
   try {
-    const script = logsScript(taskDir(record.remoteRoot, record.id), request.stream, request.follow)
+    const command = logsCommand(taskDir(record.remoteRoot, record.id), record.id, request.stream, request.follow)
     const exit = await session.withChannel(async () => {
-      const channel = await session.openExec(posixShell(script), options.signal)
+      const channel = await session.openExec(command, options.signal)
       const onAbort = (): void => {
         channel.close()
+        session.close()
       }
 
       options.signal.addEventListener('abort', onAbort, {once: true})
+      if (options.signal.aborted) onAbort()
       channel.on('data', (chunk: Buffer) => {
         bytes += chunk.length
         options.onChunk(chunk)
@@ -57,7 +60,8 @@ export async function readTaskLog(
       channel.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString('utf8')
       })
-      channel.end()
+      // A follow keeps its stdin open: its end tells the host that director went away.
+      if (!request.follow) channel.end()
       try {
         return {status: await exitOf(channel), stderr}
       } finally {

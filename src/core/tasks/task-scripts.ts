@@ -3,7 +3,7 @@ import {posix} from 'node:path'
 import type {RunWhat} from '../run/remote-scripts.js'
 
 import {remoteShellWord} from '../run/remote-layout.js'
-import {shellJoin, shellQuote} from '../ssh/shell-quote.js'
+import {posixShell, shellJoin, shellQuote} from '../ssh/shell-quote.js'
 import {PROC_FUNCTIONS} from './proc-shell.js'
 
 /** Exit status of the start script when the sandbox cannot be made or the task did not start. */
@@ -23,17 +23,21 @@ export function taskDir(remoteRoot: string, id: string): string {
 /**
  * Runs in the sandbox as the leader of a new session (setsid), so the task and everything it
  * starts is one process group: records its own pid (the group), starts the command with its
- * output in the sandbox, records the command's pid and start time, waits, writes exit_code.
+ * output in the sandbox, records the command's pid and start time, waits, writes ended_at and
+ * exit_code. It outlives the SIGTERM of `task stop` (a trap, set after the command started so
+ * the command keeps the default action) to record how the command ended: 143 for SIGTERM.
  */
 const WRAPPER = [
   'echo "$$" > pgid',
   '"$@" </dev/null >stdout 2>stderr &',
   'c=$!',
+  'trap : TERM',
   `sp=$(sed 's/.*) //' "/proc/$c/stat" 2>/dev/null | cut -d' ' -f20)`,
   'echo "$sp" > start_time',
   'echo "$c" > pid.new && mv pid.new pid',
-  'wait "$c"',
-  'e=$?',
+  // A trapped signal cuts `wait` short: wait again while the command is there (a zombie counts).
+  'while :; do wait "$c"; e=$?; kill -0 "$c" 2>/dev/null || break; done',
+  'date -u +%Y-%m-%dT%H:%M:%SZ > ended_at',
   'echo "$e" > exit_code.new && mv exit_code.new exit_code',
 ].join('\n')
 
@@ -69,8 +73,8 @@ export function startTaskScript(dir: string, what: RunWhat, project: string, id:
 
 /**
  * The list script: ONE exec per host. Prints `clock <epoch>`, then for each sandbox a
- * `task <id>` line followed by `<file> <first line>` for its small files, `killed` when
- * marked, and `proc`/`lead` lines (state, group, start time) for its pid and its group leader.
+ * `task <id>` line followed by `<file> <first line>` for its small files (`killed` too, when
+ * marked), and `proc`/`lead` lines (state, group, start time) for its pid and its group leader.
  */
 export function listTasksScript(remoteRoot: string): string {
   return [
@@ -80,10 +84,10 @@ export function listTasksScript(remoteRoot: string): string {
     'for d in "$root"/t-*; do',
     '  [ -d "$d" ] || continue',
     `  printf 'task %s\\n' "\${d##*/}"`,
-    '  for f in project pid pgid start_time exit_code started_at; do',
+    '  for f in project pid pgid start_time exit_code started_at ended_at signal; do',
     `    v=; [ -f "$d/$f" ] && IFS= read -r v < "$d/$f"; [ -n "$v" ] && printf '%s %s\\n' "$f" "$v"`,
     '  done',
-    '  [ -e "$d/killed" ] && echo killed',
+    `  if [ -e "$d/killed" ]; then v=; IFS= read -r v < "$d/killed"; printf 'killed %s\\n' "$v"; fi`,
     '  p=; [ -f "$d/pid" ] && IFS= read -r p < "$d/pid"',
     `  [ -n "$p" ] && stat_of "$p" && printf 'proc %s %s %s\\n' "$st" "$pg" "$sp"`,
     '  p=; [ -f "$d/pgid" ] && IFS= read -r p < "$d/pgid"',
@@ -93,20 +97,35 @@ export function listTasksScript(remoteRoot: string): string {
   ].join('\n')
 }
 
-/** Prints a task's stdout (or stderr); with follow, keeps printing until the task's group ends. */
-export function logsScript(dir: string, stream: 'stderr' | 'stdout', follow: boolean): string {
+/** Every process of a `task logs --follow` carries `DIRECTOR_LOGS_OF=<task id>`, so it can be found on the host. */
+export const FOLLOW_COOKIE = 'DIRECTOR_LOGS_OF'
+
+/**
+ * The command that prints a task's stdout (or stderr). With follow, it keeps printing until the
+ * task's group ends, or until its own stdin closes: director keeps the channel's stdin open and
+ * sshd closes it when director goes away (Ctrl-C, a lost connection), which ends the `tail` and
+ * the loop with it. It runs under `env` with the FOLLOW_COOKIE, whatever the login shell.
+ */
+export function logsCommand(dir: string, id: string, stream: 'stderr' | 'stdout', follow: boolean): string {
   const file = `"$d"/${stream}`
-  if (!follow) return `d=${remoteShellWord(dir)}\nexec cat ${file}`
-  return [
+  if (!follow) return posixShell(`d=${remoteShellWord(dir)}\nexec cat ${file}`)
+  const script = [
     PROC_FUNCTIONS,
     `d=${remoteShellWord(dir)}`,
     `[ -f ${file} ] || { echo "director: no ${stream} in $d" >&2; exit 1; }`,
     'g_want=; [ -f "$d/pgid" ] && IFS= read -r g_want < "$d/pgid"',
-    `tail -n +1 -f ${file} &`,
+    // fd 3 is director's end: an asynchronous list gets /dev/null as its stdin.
+    'exec 3<&0',
+    `tail -n +1 -f ${file} </dev/null 3<&- &`,
     't=$!',
-    'while [ -n "$g_want" ] && group_lives; do sleep 0.5; done',
-    'sleep 0.3',
-    'kill "$t" 2>/dev/null',
+    '{ while [ -n "$g_want" ] && group_lives; do sleep 0.5; done; sleep 0.3; kill "$t" 2>/dev/null; } </dev/null 3<&- &',
+    'w=$!',
+    '( while IFS= read -r _; do :; done <&3; kill "$t" "$w" 2>/dev/null ) >/dev/null 2>&1 &',
+    'r=$!',
+    'exec 3<&-',
+    'wait "$t"',
+    'kill "$w" "$r" 2>/dev/null',
     'exit 0',
   ].join('\n')
+  return `env ${FOLLOW_COOKIE}=${shellQuote(id)} ${posixShell(script)}`
 }

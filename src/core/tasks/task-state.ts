@@ -1,3 +1,5 @@
+import {constants} from 'node:os'
+
 /** Task states as cluster managers (Mesos, Nomad) name them. */
 export type TaskState = 'staging' | 'running' | 'finished' | 'failed' | 'killed' | 'lost'
 
@@ -16,8 +18,14 @@ export interface SandboxFields {
   exitCode: number | undefined
   /** A `killed` marker: director stopped it. */
   killed: boolean
+  /** When director stopped it (the marker's content), ISO 8601. */
+  killedAt: string | undefined
+  /** The last signal `task stop` sent the group: `TERM`, or `KILL` after the grace period. */
+  signal: string | undefined
   /** ISO 8601, from the host's clock. */
   startedAt: string | undefined
+  /** When the command ended (written with exit_code), ISO 8601. */
+  endedAt: string | undefined
   /** The pid still runs and its start time is the recorded one. */
   alive: boolean
   /** The wrapper still runs: the exit code is about to be written. */
@@ -35,4 +43,21 @@ export function deriveTaskState(fields: SandboxFields): TaskState {
 /** True for the states a task never leaves. */
 export function isTerminal(state: TaskState): boolean {
   return state !== 'staging' && state !== 'running'
+}
+
+/**
+ * The signal a killed task died of, by name (`SIGTERM`): from its exit code (128+N, as the
+ * wrapper saw it), else, when the wrapper itself was killed, the last one `task stop` sent.
+ * Null for a task that was not killed, or that handled the signal and exited with a code of its own.
+ */
+export function killSignal(fields: SandboxFields): string | null {
+  if (!fields.killed) return null
+  if (fields.exitCode !== undefined) return fields.exitCode > 128 ? signalName(fields.exitCode - 128) : null
+  const name = `SIG${fields.signal}`
+  return fields.signal !== undefined && name in constants.signals ? name : null
+}
+
+function signalName(number: number): string | null {
+  const entry = Object.entries(constants.signals).find(([, n]) => n === number)
+  return entry === undefined ? null : entry[0]
 }

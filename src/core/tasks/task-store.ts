@@ -1,4 +1,4 @@
-import {appendFileSync, mkdirSync, readFileSync} from 'node:fs'
+import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {located, UsageError} from '../errors.js'
@@ -55,6 +55,19 @@ export function appendTaskRecords(stateDir: string, records: TaskRecord[]): void
   if (records.length === 0) return
   mkdirSync(stateDir, {recursive: true})
   appendFileSync(taskStorePath(stateDir), records.map((record) => `${JSON.stringify(record)}\n`).join(''))
+}
+
+/**
+ * Keeps only the records `keep` says yes to: the file is written anew beside the old one and
+ * renamed over it, so a reader sees the old records or the new, never half of them.
+ */
+export function rewriteTaskRecords(stateDir: string, keep: (record: TaskRecord) => boolean): void {
+  const records = readTaskRecords(stateDir)
+  const kept = records.filter((record) => keep(record))
+  if (kept.length === records.length) return
+  const path = taskStorePath(stateDir)
+  writeFileSync(`${path}.new`, kept.map((record) => `${JSON.stringify(record)}\n`).join(''))
+  renameSync(`${path}.new`, path)
 }
 
 function isRecord(value: Partial<TaskRecord>): value is TaskRecord {

@@ -2,7 +2,7 @@ import type {Failure} from '../host-result.js'
 import type {TaskListing} from './parse-task-listing.js'
 import type {TaskRecord} from './task-store.js'
 
-import {deriveTaskState, type SandboxFields, type TaskState} from './task-state.js'
+import {deriveTaskState, isTerminal, killSignal, type SandboxFields, type TaskState} from './task-state.js'
 
 /** One task as `task list` shows it. */
 export interface TaskView {
@@ -16,6 +16,10 @@ export interface TaskView {
   /** Seconds since it started, while it runs (host clock). */
   uptimeSeconds: number | null
   exitCode: number | null
+  /** The signal a killed task died of (`SIGTERM`, `SIGKILL`), or null. */
+  signal: string | null
+  /** When it ended (host clock, ISO 8601), when known. */
+  endedAt: string | null
   /** Why it is `lost`, or null. */
   reason: string | null
 }
@@ -69,6 +73,8 @@ function sandboxView(
     startedAt: fields.startedAt ?? record?.startedAt ?? null,
     uptimeSeconds: running ? Math.max(0, Math.round(clock - started)) : null,
     exitCode: fields.exitCode ?? null,
+    signal: killSignal(fields),
+    endedAt: isTerminal(state) ? (fields.endedAt ?? fields.killedAt ?? null) : null,
     reason: state === 'lost' ? 'the process is gone and left no exit code' : null,
   }
 }
@@ -83,6 +89,8 @@ function lostView(record: TaskRecord, reason: string): TaskView {
     startedAt: record.startedAt,
     uptimeSeconds: null,
     exitCode: null,
+    signal: null,
+    endedAt: null,
     reason,
   }
 }

@@ -7,7 +7,7 @@ import {parseTaskListing} from '../../../src/core/tasks/parse-task-listing.js'
 import {planReconcile} from '../../../src/core/tasks/plan-reconcile.js'
 import {planTaskPlacement} from '../../../src/core/tasks/plan-task-placement.js'
 import {isTaskId, makeTaskId} from '../../../src/core/tasks/task-id.js'
-import {deriveTaskState, type SandboxFields} from '../../../src/core/tasks/task-state.js'
+import {deriveTaskState, killSignal, type SandboxFields} from '../../../src/core/tasks/task-state.js'
 
 const base: SandboxFields = {
   id: 't-20261123155001-4f2a',
@@ -17,7 +17,10 @@ const base: SandboxFields = {
   startTime: '500',
   exitCode: undefined,
   killed: false,
+  killedAt: undefined,
+  signal: undefined,
   startedAt: '2026-11-23T15:50:01Z',
+  endedAt: undefined,
   alive: true,
   wrapperAlive: true,
 }
@@ -49,6 +52,20 @@ describe('deriveTaskState', () => {
     it(`${name} -> ${state}`, () => assert.equal(deriveTaskState({...base, ...fields}), state))
 })
 
+describe('killSignal', () => {
+  const cases: Array<[string, Partial<SandboxFields>, null | string]> = [
+    ['killed, the wrapper saw 143', {killed: true, exitCode: 143, signal: 'TERM'}, 'SIGTERM'],
+    ['killed, the wrapper saw 137', {killed: true, exitCode: 137, signal: 'KILL'}, 'SIGKILL'],
+    ['killed with the wrapper: the signal sent last', {killed: true, signal: 'KILL'}, 'SIGKILL'],
+    ['killed, handled TERM and exited 0', {killed: true, exitCode: 0, signal: 'TERM'}, null],
+    ['killed, nothing known yet', {killed: true}, null],
+    ['not killed: a 143 is an exit code', {exitCode: 143}, null],
+    ['an unknown signal name', {killed: true, signal: 'NOPE'}, null],
+  ]
+  for (const [name, fields, signal] of cases)
+    it(`${name} -> ${signal}`, () => assert.equal(killSignal({...base, ...fields}), signal))
+})
+
 describe('parseTaskListing', () => {
   it('reads every sandbox and judges liveness by start time and group', () => {
     const text = [
@@ -72,7 +89,9 @@ describe('parseTaskListing', () => {
       'pgid 29',
       'start_time 700',
       'exit_code 3',
-      'killed',
+      'ended_at 2026-11-23T15:51:00Z',
+      'signal TERM',
+      'killed 2026-11-23T15:50:59Z',
       'proc Z 29 700',
       'garbage line',
       '',
@@ -89,6 +108,11 @@ describe('parseTaskListing', () => {
       ],
     )
     assert.equal(listing.tasks[2]?.project, undefined)
+    assert.deepEqual(
+      [listing.tasks[2]?.endedAt, listing.tasks[2]?.killedAt, listing.tasks[2]?.signal],
+      ['2026-11-23T15:51:00Z', '2026-11-23T15:50:59Z', 'TERM'],
+    )
+    assert.equal(parseTaskListing('task t-1\nkilled\n').tasks[0]?.killedAt, undefined, 'an old, empty marker')
   })
 
   it('takes an empty output as no tasks and half-written files as unknown', () => {
@@ -128,6 +152,8 @@ describe('planReconcile', () => {
     startedAt: null,
     uptimeSeconds: null,
     exitCode: null,
+    signal: null,
+    endedAt: null,
     reason: null,
   })
   const always = {count: 3, restart: 'always' as const}
