@@ -8,11 +8,20 @@ export interface KnownCommands {
  * The one-line answer to a command that does not exist, `id` as oclif gives it (words joined by
  * `:`, `task:strat`): words after a command are arguments it does not take; a word after a topic
  * gets the nearest of that topic's commands and the list of them; a mistyped first word gets
- * the nearest command ("did you mean").
+ * the nearest command ("did you mean"); a flag before the command says where it goes. `argv`
+ * is what followed `id`.
  */
-export function unknownCommandMessage(id: string, known: KnownCommands, bin: string): string {
-  const words = id.split(':')
+export function unknownCommandMessage(id: string, known: KnownCommands, bin: string, argv: string[] = []): string {
   const shown = (name: string): string => name.replaceAll(':', ' ')
+  // `director --json status`: oclif takes the first word for the command.
+  if (id.startsWith('-')) {
+    const [next] = argv
+    const example =
+      next !== undefined && known.commands.includes(next) ? `${bin} ${shown(next)} ${id}` : `${bin} status ${id}`
+    return `"${id}" comes before the command: the command comes first, then its flags, e.g. "${example}"`
+  }
+
+  const words = id.split(':')
   const prefixes = words.map((_, i) => words.slice(0, words.length - 1 - i).join(':')).filter((p) => p !== '')
   const command = prefixes.find((prefix) => known.commands.includes(prefix))
   if (command !== undefined) {

@@ -8,9 +8,9 @@ const hook: Hook.CommandNotFound = async function ({argv, config, id}) {
   const visible = config.commands.filter((command) => !command.hidden)
   const commands = [...new Set(visible.flatMap((command) => [command.id, ...command.aliases]))]
   const topics = config.topics.filter((topic) => !topic.hidden).map((topic) => topic.name)
-  const message = unknownCommandMessage(id, {commands, topics}, config.bin)
+  const message = unknownCommandMessage(id, {commands, topics}, config.bin, argv ?? [])
   process.exitCode = ExitCode.usage
-  if (argv?.includes('--json'))
+  if (id === '--json' || argv?.includes('--json'))
     process.stdout.write(`${JSON.stringify({error: {kind: 'usage', message, exitCode: ExitCode.usage}}, null, 2)}\n`)
   else process.stderr.write(`Error: ${message}\n`)
 }

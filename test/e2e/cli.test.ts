@@ -88,6 +88,10 @@ describe('the director binary', () => {
     [['stauts'], 'unknown command "stauts": did you mean "status"? (see director --help)'],
     [['xyzzy'], 'unknown command "xyzzy" (see director --help)'],
     [['status', 'now'], 'unexpected argument "now" to "status" (see director status --help)'],
+    [
+      ['-v', 'status'],
+      '"-v" comes before the command: the command comes first, then its flags, e.g. "director status -v"',
+    ],
   ]
 
   it('prints every flag, argument and command mistake as one line with exit 2, nothing on stdout', async () => {

@@ -37,6 +37,17 @@ describe('unknownCommandMessage', () => {
     ['task:start:a:b', 'unexpected argument "a b" to "task start" (see director task start --help)'],
   ]
   for (const [id, expected] of cases) it(id, () => assert.equal(unknownCommandMessage(id, known, 'director'), expected))
+
+  it('says a flag before the command goes after it', () => {
+    assert.equal(
+      unknownCommandMessage('--json', known, 'director', ['hosts', '-v']),
+      '"--json" comes before the command: the command comes first, then its flags, e.g. "director hosts --json"',
+    )
+    assert.equal(
+      unknownCommandMessage('-v', known, 'director', []),
+      '"-v" comes before the command: the command comes first, then its flags, e.g. "director status -v"',
+    )
+  })
 })
 
 describe('nearestName and editDistance', () => {
