@@ -101,6 +101,18 @@ describe('the director binary', () => {
     }
   })
 
+  it('answers help on a mistyped command like the command itself: one line, exit 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [['help', 'stauts'], 'unknown command "stauts": did you mean "status"? (see director --help)'],
+      [['stauts', '--help'], 'unknown command "stauts": did you mean "status"? (see director --help)'],
+      [['help', 'task', 'strat'], `unknown command "task strat": did you mean "task start"? (${taskList})`],
+    ]
+    for (const [args, message] of cases) {
+      const {code, stdout, stderr} = await runCli(args)
+      assert.deepEqual({code, stdout, stderr}, {code: 2, stdout: '', stderr: `Error: ${message}\n`}, args.join(' '))
+    }
+  })
+
   it('gives the same mistakes as the --json error document with exitCode 2', async () => {
     for (const [args, message] of usageMistakes) {
       const {code, json, stderr} = await runCliJson<{error: unknown}>(args)
