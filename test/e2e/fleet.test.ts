@@ -187,28 +187,35 @@ describe('a fleet of 4 hosts with fault hosts', () => {
 
   test('stopHost refuses new connections, keeps open sessions, and startHost brings the host back', async () => {
     const f = fleet()
-    // The session is open once the host has said so; then its sshd listener goes.
+    // The session says it is open, then waits (at most 10 s) for a file the test writes once the
+    // listener is gone: it is certainly open while its host stops.
+    const go = join(f.host(2).home, 'go')
     let said = ''
-    const child = spawn('ssh', ['-F', f.sshConfig, '127.0.1.2', 'echo open; sleep 1; echo survived'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const script = 'echo open; for i in $(seq 200); do [ -e go ] && break; sleep 0.05; done; echo survived'
+    const child = spawn('ssh', ['-F', f.sshConfig, '127.0.1.2', script], {stdio: ['ignore', 'pipe', 'pipe']})
     child.stdout.on('data', (chunk: Buffer) => {
       said += chunk.toString()
     })
     const session = new Promise<null | number>((resolve) => {
       child.once('close', resolve)
     })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
-    assert.ok(await waitFor(() => said === 'open\n', 10_000, 20), 'the session opened within 10 s')
-    await f.stopHost(2)
-    assert.equal(f.isHostUp(2), false)
-    assert.deepEqual(await probeTcp('127.0.1.2', f.port, 0), {code: 'ECONNREFUSED', kind: 'error'})
-    const down = await ssh(f, '127.0.1.2', 'true')
-    assert.equal(down.code, 255)
-    assert.match(down.stderr, /Connection refused/)
-    assert.equal(await session, 0)
-    clearTimeout(timer)
-    assert.equal(said, 'open\nsurvived\n')
+    try {
+      assert.ok(await waitFor(() => said === 'open\n', 10_000, 20), 'the session opened within 10 s')
+      await f.stopHost(2)
+      assert.equal(f.isHostUp(2), false)
+      assert.deepEqual(await probeTcp('127.0.1.2', f.port, 0), {code: 'ECONNREFUSED', kind: 'error'})
+      const down = await ssh(f, '127.0.1.2', 'true')
+      assert.equal(down.code, 255)
+      assert.match(down.stderr, /Connection refused/)
+      assert.equal(said, 'open\n', 'the session was still open after its host stopped')
+      writeFileSync(go, '')
+      assert.equal(await session, 0)
+      assert.equal(said, 'open\nsurvived\n')
+    } finally {
+      child.kill('SIGKILL')
+      rmSync(go, {force: true})
+    }
+
     await f.startHost(2)
     const again = await ssh(f, '127.0.1.2', 'echo back')
     assert.equal(again.code, 0, again.stderr)
