@@ -1,4 +1,4 @@
-import {Command, Errors, type Interfaces} from '@oclif/core'
+import {Command, type Interfaces} from '@oclif/core'
 
 import type {FanOutOptions} from '../core/fanout/run-on-hosts.js'
 import type {ConnectOptions} from '../core/ssh/connect.js'
@@ -8,6 +8,7 @@ import {UsageError} from '../core/errors.js'
 import {type Inventory, loadHosts} from '../core/inventory/load-hosts.js'
 import {ExitCode} from './exit-codes.js'
 import {applySettings, readSettingsFiles} from './settings.js'
+import {parseErrorLine} from './usage-message.js'
 
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof DirectorCommand)['baseFlags'] & T['flags']
@@ -59,6 +60,9 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
       enableJsonFlag: ctor.enableJsonFlag,
       flags: await applySettings(ctor.flags, files, this),
       strict: ctor.strict,
+    }).catch((error: unknown) => {
+      // Whatever the parser rejects (a flag's value, a missing value, an unknown flag) is the user's mistake.
+      throw error instanceof UsageError ? error : new UsageError(parseErrorLine(String((error as Error).message)))
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
@@ -120,13 +124,13 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   }
 
   /**
-   * A usage mistake (a UsageError, or a flag or argument oclif could not parse) is printed as
+   * A usage mistake (a UsageError; init turns whatever oclif's parser rejects into one) is printed as
    * one unwrapped line (`Error: file:line: what`) with exit code 2; under --json it is the error
    * document. Anything else is oclif's to report.
    */
   protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    const message = usageMessage(error)
-    if (message === undefined) return super.catch(error)
+    if (!(error instanceof UsageError)) return super.catch(error)
+    const {message} = error
     process.exitCode = ExitCode.usage
     if (this.jsonEnabled()) this.logJson({error: {kind: 'usage', message, exitCode: ExitCode.usage}})
     else process.stderr.write(`Error: ${message}\n`)
@@ -138,20 +142,4 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     process.removeListener('SIGTERM', this.onSignal)
     return super.finally(error)
   }
-}
-
-/** The one-line message of a usage mistake, or undefined for any other error. */
-function usageMessage(error: Error): string | undefined {
-  if (error instanceof UsageError) return error.message
-  // oclif's parser errors (unknown flag, missing argument, bad option) carry the parse state.
-  if (error instanceof Errors.CLIError && 'parse' in error) {
-    const [first = '', ...rest] = error.message
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !line.startsWith('See more'))
-    // "Missing 2 required args:" is followed by one "name  description" line per argument.
-    const names = first.endsWith(':') ? ` ${rest.map((line) => line.trim().split(/\s+/)[0]).join(', ')}` : ''
-    return `${first}${names} (see --help)`
-  }
-
-  return undefined
 }

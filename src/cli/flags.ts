@@ -10,7 +10,8 @@ export const inventoryFlags = {
   }),
   limit: Flags.string({
     char: 'l',
-    description: 'only hosts matching these comma-separated globs or ranges, e.g. "node[01-04],web*" ("!" excludes)',
+    description:
+      'only hosts matching these comma-separated globs, ranges or @groups, e.g. "node[01-04],@web" ("!" excludes)',
     helpValue: 'PATTERN',
   }),
   'ssh-config': Flags.string({

@@ -1,6 +1,7 @@
 import type {Command, Config, Interfaces} from '@oclif/core'
 
 import {UsageError} from '../core/errors.js'
+import {resolveStateDir} from '../core/local/state-file.js'
 import {
   readSettingsFile,
   settingEnvVar,
@@ -18,6 +19,11 @@ const NOT_SETTINGS = new Set(['help', 'json', 'version'])
 /** Flags whose DIRECTOR_* variable the inventory and port loaders already read (and report as the source). */
 const ENV_READ_ELSEWHERE = new Set(['clients', 'ports', 'ssh-config'])
 
+/** Settings whose value is a local path found at run time: `director config` shows the path they resolve to. */
+const RESOLVED: Record<string, (value: string | undefined, env: NodeJS.ProcessEnv, cwd: string) => string> = {
+  'state-dir': resolveStateDir,
+}
+
 /** One effective setting, as `director config` shows it. */
 export interface EffectiveSetting {
   key: string
@@ -27,14 +33,19 @@ export interface EffectiveSetting {
   source: string
 }
 
+/** Every flag of director's own commands (not a plugin's, such as help's), but help, json and version. */
+function settingFlags(config: Config): Array<[string, Config['commands'][number]['flags'][string]]> {
+  return config.commands
+    .filter((command) => command.pluginName === config.name)
+    .flatMap((command) => Object.entries(command.flags))
+    .filter(([name, flag]) => !NOT_SETTINGS.has(name) && !flag.hidden)
+}
+
 /** Every flag name of every command, with its kind: the keys a settings file may hold. */
 export function knownSettings(config: Config): Map<string, SettingType> {
   const known = new Map<string, SettingType>()
-  for (const command of config.commands)
-    for (const [name, flag] of Object.entries(command.flags)) {
-      if (!NOT_SETTINGS.has(name)) known.set(settingKey(name), flag.type === 'boolean' ? 'boolean' : 'value')
-    }
-
+  for (const [name, flag] of settingFlags(config))
+    known.set(settingKey(name), flag.type === 'boolean' ? 'boolean' : 'value')
   return known
 }
 
@@ -99,29 +110,44 @@ async function typed(
 /**
  * Every setting any command takes, its effective value and where it came from: the environment
  * over the settings files over the built-in default (the command line, per run, over all).
+ * A local path found at run time (the state dir) is shown resolved against `env` and `cwd`.
  */
-export function effectiveSettings(config: Config, files: SettingsFile[], env: NodeJS.ProcessEnv): EffectiveSetting[] {
+export function effectiveSettings(
+  config: Config,
+  files: SettingsFile[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): EffectiveSetting[] {
   const flags = new Map<string, Config['commands'][number]['flags'][string]>()
-  for (const command of config.commands)
-    for (const [name, flag] of Object.entries(command.flags)) {
-      if (NOT_SETTINGS.has(name)) continue
-      const seen = flags.get(name)
-      if (seen === undefined || (seen.default === undefined && flag.default !== undefined)) flags.set(name, flag)
-    }
+  for (const [name, flag] of settingFlags(config)) {
+    const seen = flags.get(name)
+    if (seen === undefined || (seen.default === undefined && flag.default !== undefined)) flags.set(name, flag)
+  }
 
   return [...flags.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, flag]) => {
-      const key = settingKey(name)
-      const variable = settingEnvVar(name)
-      const fromEnv = env[variable]
-      if (fromEnv !== undefined && fromEnv !== '')
-        return {key, flag: `--${name}`, value: fromEnv, source: `$${variable}`}
-      const file = files.findLast((f) => key in f.values)
-      const value = file?.values[key]
-      if (file !== undefined && value !== undefined) return {key, flag: `--${name}`, value, source: file.path}
-      const builtIn =
-        typeof flag.default === 'function' ? null : ((flag.default as boolean | number | string | undefined) ?? null)
-      return {key, flag: `--${name}`, value: builtIn, source: 'default'}
+      const setting = rawSetting(name, flag, files, env)
+      const resolve = RESOLVED[name]
+      if (resolve === undefined) return setting
+      return {...setting, value: resolve(setting.value === null ? undefined : String(setting.value), env, cwd)}
     })
+}
+
+function rawSetting(
+  name: string,
+  flag: Config['commands'][number]['flags'][string],
+  files: SettingsFile[],
+  env: NodeJS.ProcessEnv,
+): EffectiveSetting {
+  const key = settingKey(name)
+  const variable = settingEnvVar(name)
+  const fromEnv = env[variable]
+  if (fromEnv !== undefined && fromEnv !== '') return {key, flag: `--${name}`, value: fromEnv, source: `$${variable}`}
+  const file = files.findLast((f) => key in f.values)
+  const value = file?.values[key]
+  if (file !== undefined && value !== undefined) return {key, flag: `--${name}`, value, source: file.path}
+  const builtIn =
+    typeof flag.default === 'function' ? null : ((flag.default as boolean | number | string | undefined) ?? null)
+  return {key, flag: `--${name}`, value: builtIn, source: 'default'}
 }

@@ -10,7 +10,12 @@ Settings are the flags of any command, in camelCase, in config/director.json or 
   static override examples = ['<%= config.bin %> config', 'DIRECTOR_CONCURRENCY=8 <%= config.bin %> config --json']
 
   public async run(): Promise<{settings: EffectiveSetting[]}> {
-    const settings = effectiveSettings(this.config, readSettingsFiles(this.config, process.cwd()), process.env)
+    const settings = effectiveSettings(
+      this.config,
+      readSettingsFiles(this.config, process.cwd()),
+      process.env,
+      process.cwd(),
+    )
     const rows = settings.map((s) => [s.key, s.value === null ? '-' : String(s.value), s.source])
     for (const line of formatTable([['SETTING', 'VALUE', 'FROM'], ...rows])) this.log(line)
     return {settings}

@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {runCli} from '../helpers/cli.js'
+import {runCli, runCliJson} from '../helpers/cli.js'
 import {repoRoot} from '../helpers/paths.js'
 
 const commands = [
@@ -60,5 +60,65 @@ describe('the director binary', () => {
     assert.equal(code, 2)
     assert.equal(stdout, '')
     assert.equal(stderr, 'Error: Nonexistent flag: --bogus (see --help)\n')
+  })
+
+  const taskList = 'task commands: task list, task logs, task start, task stop'
+  const usageMistakes: Array<[string[], string]> = [
+    [
+      ['status', '-f', '0'],
+      '--concurrency: expected an integer greater than or equal to 1 but received: 0 (see --help)',
+    ],
+    [
+      ['run', '-c', 'true', '--timeout', '0'],
+      '--timeout: expected an integer greater than or equal to 1 but received: 0 (see --help)',
+    ],
+    [['run', '-c'], 'Flag --command expects a value (see --help)'],
+    [['status', '--retries', 'x'], '--retries: expected an integer but received: x (see --help)'],
+    [
+      ['status', '--host-key-check', 'maybe'],
+      'Expected --host-key-check=maybe to be one of: strict, accept-new, off (see --help)',
+    ],
+    [
+      ['run', '-c', 'true', '--stream', '--gather'],
+      '--gather=true cannot also be provided when using --stream (see --help)',
+    ],
+    [['mkdir'], 'Missing 2 required args: path, dirName (see --help)'],
+    [['task', 'foo'], `unknown command "task foo" (${taskList})`],
+    [['task', 'strat', '-c', 'x'], `unknown command "task strat": did you mean "task start"? (${taskList})`],
+    [['stauts'], 'unknown command "stauts": did you mean "status"? (see director --help)'],
+    [['xyzzy'], 'unknown command "xyzzy" (see director --help)'],
+    [['status', 'now'], 'unexpected argument "now" to "status" (see director status --help)'],
+    [
+      ['-v', 'status'],
+      '"-v" comes before the command: the command comes first, then its flags, e.g. "director status -v"',
+    ],
+  ]
+
+  it('prints every flag, argument and command mistake as one line with exit 2, nothing on stdout', async () => {
+    for (const [args, message] of usageMistakes) {
+      const {code, stdout, stderr} = await runCli(args)
+      assert.deepEqual({code, stdout, stderr}, {code: 2, stdout: '', stderr: `Error: ${message}\n`}, args.join(' '))
+    }
+  })
+
+  it('answers help on a mistyped command like the command itself: one line, exit 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [['help', 'stauts'], 'unknown command "stauts": did you mean "status"? (see director --help)'],
+      [['stauts', '--help'], 'unknown command "stauts": did you mean "status"? (see director --help)'],
+      [['help', 'task', 'strat'], `unknown command "task strat": did you mean "task start"? (${taskList})`],
+    ]
+    for (const [args, message] of cases) {
+      const {code, stdout, stderr} = await runCli(args)
+      assert.deepEqual({code, stdout, stderr}, {code: 2, stdout: '', stderr: `Error: ${message}\n`}, args.join(' '))
+    }
+  })
+
+  it('gives the same mistakes as the --json error document with exitCode 2', async () => {
+    for (const [args, message] of usageMistakes) {
+      const {code, json, stderr} = await runCliJson<{error: unknown}>(args)
+      assert.equal(code, 2, args.join(' '))
+      assert.equal(stderr, '', args.join(' '))
+      assert.deepEqual(json, {error: {kind: 'usage', message, exitCode: 2}}, args.join(' '))
+    }
   })
 })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 // Proves the properties of the test fleet (fixtures/fleet) with the real OpenSSH clients: separate
 // homes, stop/start of one host, killed sessions, the fault hosts, parallel fleets and a clean down().
 import {spawn} from 'node:child_process'
-import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {connect, createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -10,7 +10,10 @@ import {after, before, describe, test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {runCliJson} from '../helpers/cli.js'
+import {repoRoot} from '../helpers/paths.js'
 import {isAlive} from '../helpers/processes.js'
+import {waitFor} from '../helpers/wait.js'
 
 interface RunResult {
   code: null | number
@@ -102,9 +105,49 @@ describe('a fleet of 4 hosts with fault hosts', () => {
       assert.ok(config.includes(line), line)
     const state = JSON.parse(readFileSync(join(f.dir, 'fleet.json'), 'utf8')) as {port: number}
     assert.equal(state.port, f.port)
+    assert.equal(f.faultsClientsConf, join(f.dir, 'clients-faults.conf'))
+    const faults = readFileSync(f.faultsClientsConf, 'utf8').split('\n')
+    assert.match(faults[0] ?? '', /^# /)
+    assert.deepEqual(
+      faults.slice(1, -1).map((line) => line.replace(/\s*#.*$/, '')),
+      [
+        '[fleet]',
+        '127.0.1.1',
+        '127.0.1.2',
+        '127.0.1.3',
+        '127.0.1.4',
+        '[faults]',
+        '127.0.2.1',
+        '127.0.2.2',
+        '127.0.2.3',
+        '127.0.2.4',
+      ],
+    )
     const mixed = f.writeClientsConf(['127.0.1.1', '127.0.2.1'], 'mixed.conf')
     assert.equal(mixed, join(f.dir, 'mixed.conf'))
     assert.deepEqual(readFileSync(mixed, 'utf8').split('\n').slice(1), ['127.0.1.1', '127.0.2.1', ''])
+  })
+
+  test('director reads the fault inventory: @faults are the fault hosts, @fleet the others', async () => {
+    const f = fleet()
+    const clients = f.faultsClientsConf ?? assert.fail('no fault inventory')
+    const names = async (limit: string): Promise<string[]> => {
+      const {code, json, stderr} = await runCliJson<{hosts: Array<{name: string}>}>(
+        ['hosts', '--clients', clients, '--limit', limit],
+        {env: f.env()},
+      )
+      assert.equal(code, 0, stderr)
+      return json.hosts.map((host) => host.name)
+    }
+
+    assert.deepEqual(
+      await names('@faults'),
+      Object.values(f.faults ?? {}).map((fault) => fault.address),
+    )
+    assert.deepEqual(
+      await names('@fleet'),
+      f.hosts.map((host) => host.address),
+    )
   })
 
   test('each host answers over real ssh with its own HOME', async () => {
@@ -144,17 +187,35 @@ describe('a fleet of 4 hosts with fault hosts', () => {
 
   test('stopHost refuses new connections, keeps open sessions, and startHost brings the host back', async () => {
     const f = fleet()
-    const session = ssh(f, '127.0.1.2', 'sleep 1; echo survived')
-    await new Promise((resolve) => {
-      setTimeout(resolve, 500)
+    // The session says it is open, then waits (at most 10 s) for a file the test writes once the
+    // listener is gone: it is certainly open while its host stops.
+    const go = join(f.host(2).home, 'go')
+    let said = ''
+    const script = 'echo open; for i in $(seq 200); do [ -e go ] && break; sleep 0.05; done; echo survived'
+    const child = spawn('ssh', ['-F', f.sshConfig, '127.0.1.2', script], {stdio: ['ignore', 'pipe', 'pipe']})
+    child.stdout.on('data', (chunk: Buffer) => {
+      said += chunk.toString()
     })
-    await f.stopHost(2)
-    assert.equal(f.isHostUp(2), false)
-    assert.deepEqual(await probeTcp('127.0.1.2', f.port, 0), {code: 'ECONNREFUSED', kind: 'error'})
-    const down = await ssh(f, '127.0.1.2', 'true')
-    assert.equal(down.code, 255)
-    assert.match(down.stderr, /Connection refused/)
-    assert.equal((await session).stdout, 'survived\n')
+    const session = new Promise<null | number>((resolve) => {
+      child.once('close', resolve)
+    })
+    try {
+      assert.ok(await waitFor(() => said === 'open\n', 10_000, 20), 'the session opened within 10 s')
+      await f.stopHost(2)
+      assert.equal(f.isHostUp(2), false)
+      assert.deepEqual(await probeTcp('127.0.1.2', f.port, 0), {code: 'ECONNREFUSED', kind: 'error'})
+      const down = await ssh(f, '127.0.1.2', 'true')
+      assert.equal(down.code, 255)
+      assert.match(down.stderr, /Connection refused/)
+      assert.equal(said, 'open\n', 'the session was still open after its host stopped')
+      writeFileSync(go, '')
+      assert.equal(await session, 0)
+      assert.equal(said, 'open\nsurvived\n')
+    } finally {
+      child.kill('SIGKILL')
+      rmSync(go, {force: true})
+    }
+
     await f.startHost(2)
     const again = await ssh(f, '127.0.1.2', 'echo back')
     assert.equal(again.code, 0, again.stderr)
@@ -233,8 +294,14 @@ describe('fleet lifecycle', () => {
     const fleetCli = async (...args: string[]): Promise<RunResult> =>
       run(process.execPath, [cli, ...args], 30_000, {...process.env, DIRECTOR_FLEET_DIR: dir})
     try {
-      const up = await fleetCli('up', '2')
+      const up = await fleetCli('up', '2', '--faults')
       assert.equal(up.code, 0, up.stderr)
+      assert.match(up.stdout, new RegExp(`^#   director status --clients ${dir}/clients-faults.conf$`, 'm'))
+      assert.match(
+        up.stdout,
+        new RegExp(`^#   director status --clients ${dir}/clients-faults.conf --limit @faults$`, 'm'),
+      )
+      assert.ok(existsSync(join(dir, 'clients-faults.conf')))
       assert.match(up.stdout, new RegExp(`^export DIRECTOR_CLIENTS=${dir}/clients.conf$`, 'm'))
       assert.match(up.stdout, new RegExp(`^export DIRECTOR_SSH_CONFIG=${dir}/ssh_config$`, 'm'))
       const status = await fleetCli('status')
@@ -313,6 +380,34 @@ describe('fleet lifecycle', () => {
       await assert.rejects(startFleet({hosts: 65}), /hosts must be an integer from 1 to 64/)
     } finally {
       server.close()
+    }
+  })
+})
+
+describe('npm run fleet builds only a stale build', () => {
+  test('fresh when oclif.manifest.json is newer than every source file and folder; stale otherwise', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'director-stale-'))
+    const check = async (): Promise<null | number> =>
+      (await run(process.execPath, [join(repoRoot, 'fixtures', 'fleet', 'build-if-stale.js'), '--check', root])).code
+    const at = (path: string, seconds: number): void => utimesSync(path, seconds, seconds)
+    try {
+      const source = join(root, 'src', 'a.ts')
+      mkdirSync(join(root, 'src'))
+      mkdirSync(join(root, 'test'))
+      writeFileSync(source, '')
+      writeFileSync(join(root, 'test', 'b.ts'), '')
+      assert.equal(await check(), 1, 'never built')
+      writeFileSync(join(root, 'oclif.manifest.json'), '{}')
+      for (const path of [source, join(root, 'src'), join(root, 'test', 'b.ts'), join(root, 'test')]) at(path, 1000)
+      at(join(root, 'oclif.manifest.json'), 2000)
+      assert.equal(await check(), 0, 'built after every change')
+      at(source, 3000)
+      assert.equal(await check(), 1, 'a source changed after the build')
+      at(source, 1000)
+      rmSync(join(root, 'test', 'b.ts'))
+      assert.equal(await check(), 1, 'a source was deleted after the build')
+    } finally {
+      rmSync(root, {recursive: true, force: true})
     }
   })
 })

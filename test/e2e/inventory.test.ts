@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
+import type {HostGroups} from '../../src/core/inventory/group-hosts.js'
 import type {Host} from '../../src/core/inventory/host.js'
 
 import {runCli, runCliJson} from '../helpers/cli.js'
@@ -82,7 +83,7 @@ describe('inventory from the command line (no SSH)', () => {
       [
         ['web1', '10.9.9.9', 2222, 'ops', {address: 'ssh_config', port: 'ssh_config', user: 'inventory'}],
         ['db1:2200', '10.9.9.9', 2200, 'deploy', {address: 'ssh_config', port: 'inventory', user: 'ssh_config'}],
-        ['plain', 'plain', 22, json.hosts[2]?.user, {address: 'inventory', port: 'default', user: 'default'}],
+        ['plain', 'plain', 22, userInfo().username, {address: 'inventory', port: 'default', user: 'default'}],
       ],
     )
   })
@@ -92,5 +93,87 @@ describe('inventory from the command line (no SSH)', () => {
     const {code, stderr} = await runCli(['hosts', '--clients', clients, '--limit', 'zz*'])
     assert.equal(code, 2)
     assert.equal(stderr, `Error: --limit "zz*" matches no host in ${clients}\n`)
+  })
+
+  const grouped = [
+    'lone',
+    '[web]',
+    'web[01-04]',
+    '[canary]',
+    'web01',
+    'ops@db1',
+    '[db]',
+    'db[1-2]',
+    '[empty]',
+    '',
+  ].join('\n')
+
+  it('lists each group and its hosts, compactly, with --groups', async () => {
+    const clients = write('groups.conf', grouped)
+    const {code, stdout, stderr} = await runCli(['hosts', '--groups', '--clients', clients])
+    assert.equal(code, 0, stderr)
+    assert.equal(
+      stdout,
+      [
+        'GROUP       HOSTS  NAMES',
+        '@web        4      web[01-04]',
+        '@canary     2      web01,db1',
+        '@db         2      db[1-2]',
+        '@empty      0      -',
+        '(no group)  1      lone',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('selects @groups with --limit, mixed with ! and names, in inventory order', async () => {
+    const clients = write('groups-limit.conf', grouped)
+    const ssh = write('empty_ssh_config_2', '')
+    const cases: Array<[string, string[]]> = [
+      ['@web', ['web01', 'web02', 'web03', 'web04']],
+      ['@web,!@canary', ['web02', 'web03', 'web04']],
+      ['@db,lone,!db2', ['lone', 'db1']],
+      ['!@web,!@db', ['lone']],
+    ]
+    for (const [limit, names] of cases) {
+      const {code, json} = await runCliJson<HostGroups & {hosts: Host[]}>([
+        'hosts',
+        '--clients',
+        clients,
+        '--ssh-config',
+        ssh,
+        '--limit',
+        limit,
+      ])
+      assert.equal(code, 0, limit)
+      assert.deepEqual(
+        json.hosts.map((host) => host.name),
+        names,
+        limit,
+      )
+      const db1 = json.hosts.find((host) => host.name === 'db1')
+      if (names.includes('db1')) assert.equal(db1?.user, 'ops', 'db1 keeps the user of its first line')
+    }
+  })
+
+  it('names the inventory and its groups for an unknown @group, exit 2', async () => {
+    const clients = write('groups-unknown.conf', grouped)
+    const {code, stdout, stderr} = await runCli(['hosts', '--clients', clients, '-l', '@dbs'])
+    assert.equal(code, 2)
+    assert.equal(stdout, '')
+    assert.equal(stderr, `Error: --limit "@dbs": no group "dbs" in ${clients} (groups: web, canary, db, empty)\n`)
+  })
+
+  it('prints a bad group header or an unclosed IPv6 bracket as file:line with the fix', async () => {
+    const cases: Array<[string, string]> = [
+      ['node01\n[web\nweb1\n', '2: unclosed "[" in "[web": a group header is "[web]"'],
+      ['[web prod]\nweb1\n', '1: invalid group name "web prod" (a letter, then letters, digits, "_", "." or "-")'],
+      ['node01\n[::1\n', '2: unclosed "[" in "[::1": write an IPv6 address as "[::1]" (with a port: "[address]:port")'],
+    ]
+    for (const [text, message] of cases) {
+      const clients = write('bad-groups.conf', text)
+      const {code, stdout, stderr} = await runCli(['status', '--clients', clients])
+      assert.deepEqual({code, stdout, stderr}, {code: 2, stdout: '', stderr: `Error: ${clients}:${message}\n`})
+    }
   })
 })

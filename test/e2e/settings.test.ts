@@ -9,6 +9,7 @@ import {after, describe, test} from 'node:test'
 import type {EffectiveSetting} from '../../src/cli/settings.js'
 import type {RunOnFleetReport} from '../../src/core/run/run-on-fleet.js'
 
+import {settingKey} from '../../src/core/settings/settings-file.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 
 describe('settings files and DIRECTOR_* variables', () => {
@@ -95,5 +96,47 @@ describe('settings files and DIRECTOR_* variables', () => {
     const bad = await runCli(['config'], options())
     assert.equal(bad.code, 2)
     assert.match(bad.stderr, /^Error: config\/director\.json: not valid JSON \(.+\)\n$/)
+  })
+
+  test('director config shows only settings (no help-plugin keys) and the state dir as a resolved path', async () => {
+    rmSync(userFile, {force: true})
+    rmSync(projectFile, {force: true})
+    const config = async (env: Record<string, string>): Promise<EffectiveSetting[]> => {
+      const {code, json, stderr} = await runCliJson<{settings: EffectiveSetting[]}>(['config'], options(env))
+      assert.equal(code, 0, stderr)
+      return json.settings
+    }
+
+    const stateDir = (settings: EffectiveSetting[]): EffectiveSetting | undefined =>
+      settings.find((s) => s.key === 'stateDir')
+    const byDefault = await config({XDG_STATE_HOME: join(work, 'state')})
+    assert.equal(
+      byDefault.find((s) => s.key === 'nestedCommands'),
+      undefined,
+    )
+    assert.ok(byDefault.every((s) => s.flag.startsWith('--') && s.key === settingKey(s.flag.slice(2))))
+    for (const key of ['help', 'json', 'version'])
+      assert.equal(
+        byDefault.find((s) => s.key === key),
+        undefined,
+        key,
+      )
+    assert.deepEqual(stateDir(byDefault), {
+      key: 'stateDir',
+      flag: '--state-dir',
+      value: join(work, 'state', 'director'),
+      source: 'default',
+    })
+    assert.equal(stateDir(await config({DIRECTOR_STATE_DIR: 'rel'}))?.value, join(work, 'rel'))
+    write(projectFile, {stateDir: 'from-file'})
+    assert.deepEqual(stateDir(await config({}))?.value, join(work, 'from-file'))
+    write(projectFile, {nestedCommands: true})
+    const rejected = await runCli(['config'], options())
+    assert.equal(rejected.code, 2)
+    assert.equal(
+      rejected.stderr,
+      'Error: config/director.json: unknown key "nestedCommands" (keys are flag names in camelCase)\n',
+    )
+    rmSync(projectFile, {force: true})
   })
 })

@@ -76,10 +76,13 @@ describe('director status against a real sshd fleet', () => {
       [true, true, true, true, false, false, false, false],
     )
     assert.equal(json.online, 4)
-    // The silent host is given up on at the connect timeout, not later (start-up included).
-    assert.ok(seconds < 6, `status took ${seconds} s`)
     const silent = json.hosts[5]
     assert.ok(silent && !silent.ssh.ok)
+    // The silent host is given up on at the 2 s connect timeout, not after the default 10 s nor
+    // once per retry. Bounds are generous: this machine's 2 cores are shared with other test runs
+    // (start-up time and the exact figures are the benchmark's business).
+    assert.ok(silent.ms >= 1900 && silent.ms < 8000, `the silent host took ${silent.ms} ms`)
+    assert.ok(seconds < 30, `status took ${seconds} s`)
     assert.match(silent.ssh.failure.message, /accepted TCP but no SSH handshake within 2 s/)
     const changed = json.hosts[6]
     assert.ok(changed && !changed.ssh.ok)

@@ -7,7 +7,7 @@ import type {Host} from './host.js'
 import {UsageError} from '../errors.js'
 import {applySshConfig} from './apply-ssh-config.js'
 import {type ConfigFile, findConfigFile} from './find-config-file.js'
-import {parseInventory} from './parse-inventory.js'
+import {type InventoryGroup, parseInventory} from './parse-inventory.js'
 import {selectHosts} from './select-hosts.js'
 
 export interface LoadHostsOptions {
@@ -30,6 +30,8 @@ export interface Inventory {
   all: Host[]
   /** The hosts selected by `--limit`, in file order. */
   hosts: Host[]
+  /** The `[name]` groups of the inventory, in file order, each with all of its hosts. */
+  groups: InventoryGroup[]
 }
 
 /** Finds, reads and resolves the inventory. Throws a UsageError (nothing ran) on any mistake. */
@@ -43,14 +45,15 @@ export function loadHosts(options: LoadHostsOptions): Inventory {
     cwd: options.cwd,
     configDir: options.configDir,
   })
-  const entries = parseInventory(readText(file.path), file.path)
+  const {entries, groups} = parseInventory(readText(file.path), file.path)
   const sshConfigFile = findSshConfig(options)
   const all = applySshConfig(entries, {
     text: sshConfigFile === undefined ? undefined : readText(sshConfigFile),
     file: sshConfigFile ?? 'ssh_config',
     localUser: userInfo().username,
   })
-  return {file, sshConfigFile, all, hosts: selectHosts(all, options.limit, file.path)}
+  const hosts = selectHosts(all, options.limit, {file: file.path, groups})
+  return {file, sshConfigFile, all, hosts, groups}
 }
 
 function findSshConfig(options: LoadHostsOptions): string | undefined {

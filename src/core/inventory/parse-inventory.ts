@@ -1,44 +1,80 @@
 import {located, UsageError} from '../errors.js'
-import {expandHostRange} from './expand-host-range.js'
+import {type Fail, type HostEntry, parseHostEntry} from './parse-host-entry.js'
 
 /** One target as written in clients.conf, after range expansion. */
-export interface InventoryEntry {
-  /** The name shown in output and used for output folders: `host` or `host:port` as written. */
-  name: string
-  host: string
-  port?: number
-  user?: string
-  /** 1-based line in the inventory file. */
+export interface InventoryEntry extends HostEntry {
+  /** 1-based line in the inventory file (its first listing). */
   line: number
 }
 
-const USER = /^[A-Za-z_][\w.-]*$/
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
-const HOSTNAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`)
+/** A `[name]` section of clients.conf: the hosts listed under it, in file order. */
+export interface InventoryGroup {
+  name: string
+  /** The line of its first `[name]` header. */
+  line: number
+  /** Host names (as in `InventoryEntry.name`). */
+  hosts: string[]
+}
+
+/** A parsed clients.conf: every host once, in file order, and the groups in the order they appear. */
+export interface ParsedInventory {
+  entries: InventoryEntry[]
+  groups: InventoryGroup[]
+}
+
+/** What follows `[` in a group header: a letter, then letters, digits, `_`, `.`, `-` (never `:`, so never IPv6). */
+const GROUP_NAME = /^[A-Za-z][\w.-]*$/
 
 /**
  * Parses clients.conf: one `[user@]host[:port]` per line, `#` comments, blank lines ignored,
- * `[::1]:2222` for IPv6, `node[01-16]` ranges. Throws a UsageError naming `file:line` on the
- * first bad line, on a duplicate host, or when no host is listed.
+ * `[::1]:2222` for IPv6, `node[01-16]` ranges. A line `[name]` alone starts the group `name`
+ * (pdsh's and ClusterShell's groups): the hosts below it, up to the next header, are in it;
+ * hosts above the first header are in no group. A host may be listed again under another
+ * group to be in both (its user, if any, given on its first line). Throws a UsageError naming
+ * `file:line` on the first bad line, on a host listed twice in one group, or when no host is
+ * listed.
  */
-export function parseInventory(text: string, file: string): InventoryEntry[] {
+export function parseInventory(text: string, file: string): ParsedInventory {
   const entries: InventoryEntry[] = []
-  const firstSeen = new Map<string, number>()
+  const seen = new Map<string, {entry: InventoryEntry; written: string; groups: Set<string>}>()
+  const groups = new Map<string, InventoryGroup>()
+  let group: InventoryGroup | undefined
   for (const [index, raw] of text.split(/\r?\n/).entries()) {
     const line = index + 1
     const content = stripComment(raw).trim()
     if (content === '') continue
-    const fail = (message: string): never => {
+    const fail: Fail = (message) => {
       throw new UsageError(located(file, line, message))
+    }
+
+    const header = parseGroupHeader(content, fail)
+    if (header !== undefined) {
+      group = groups.get(header) ?? {name: header, line, hosts: []}
+      groups.set(header, group)
+      continue
     }
 
     const words = content.split(/\s+/)
     if (words.length > 1) fail(`expected one host per line, found ${words.length} words: "${content}"`)
-    for (const entry of parseEntry(content, fail)) {
-      const first = firstSeen.get(entry.name)
-      if (first !== undefined) fail(`duplicate host "${entry.name}" (first on line ${first})`)
-      firstSeen.set(entry.name, line)
-      entries.push({...entry, line})
+    for (const entry of parseHostEntry(content, fail)) {
+      const written = entry.user === undefined ? entry.name : `${entry.user}@${entry.name}`
+      const first = seen.get(entry.name)
+      const context = group?.name ?? ''
+      if (first === undefined) {
+        const listed = {...entry, line}
+        seen.set(entry.name, {entry: listed, written, groups: new Set([context])})
+        entries.push(listed)
+      } else if (first.groups.has(context)) {
+        fail(`duplicate host "${entry.name}" (first on line ${first.entry.line})`)
+      } else if (entry.user === undefined || entry.user === first.entry.user) {
+        first.groups.add(context)
+      } else {
+        fail(
+          `host "${entry.name}" is listed as "${first.written}" on line ${first.entry.line} and as "${written}" here: give its user on its first line only`,
+        )
+      }
+
+      group?.hosts.push(entry.name)
     }
   }
 
@@ -48,73 +84,27 @@ export function parseInventory(text: string, file: string): InventoryEntry[] {
     )
   }
 
-  return entries
+  return {entries, groups: [...groups.values()]}
+}
+
+/**
+ * The group a `[name]` line starts, or undefined for a host line. A line starting with `[` is a
+ * header unless a `:` (IPv6) or a digit (a range such as `[1-4].example.com`) follows.
+ */
+function parseGroupHeader(content: string, fail: Fail): string | undefined {
+  if (!content.startsWith('[') || content.includes(':') || /^\[\d/.test(content)) return undefined
+  const close = content.indexOf(']')
+  if (close === -1) fail(`unclosed "[" in "${content}": a group header is "${content}]"`)
+  if (close !== content.length - 1)
+    fail(
+      `unexpected "${content.slice(close + 1).trim()}" after "${content.slice(0, close + 1)}": a group header stands alone on its line`,
+    )
+  const name = content.slice(1, -1)
+  if (!GROUP_NAME.test(name)) fail(`invalid group name "${name}" (a letter, then letters, digits, "_", "." or "-")`)
+  return name
 }
 
 function stripComment(line: string): string {
   const hash = line.indexOf('#')
   return hash === -1 ? line : line.slice(0, hash)
-}
-
-function parseEntry(text: string, fail: (message: string) => never): Omit<InventoryEntry, 'line'>[] {
-  const at = text.indexOf('@')
-  const user = at === -1 ? undefined : text.slice(0, at)
-  if (user !== undefined && !USER.test(user)) fail(`invalid user "${user}"`)
-  const {host, port, ipv6} = splitHostPort(text.slice(at + 1), fail)
-  if (host === '') fail(`missing host name in "${text}"`)
-  const names = ipv6 ? [host] : expandOrFail(host, fail)
-  return names.map((name) => ({
-    name: formatName(name, port, ipv6),
-    host: name,
-    ...(port === undefined ? {} : {port}),
-    ...(user === undefined ? {} : {user}),
-  }))
-}
-
-function splitHostPort(text: string, fail: (message: string) => never): {host: string; port?: number; ipv6: boolean} {
-  const bracketed = /^\[([^\]]*:[^\]]*)\](.*)$/.exec(text)
-  if (bracketed) {
-    const [, address = '', after = ''] = bracketed
-    if (!/^[\da-fA-F:.]+(?:%[\w.-]+)?$/.test(address)) fail(`invalid IPv6 address "${address}"`)
-    if (after !== '' && !after.startsWith(':')) fail(`unexpected "${after}" after "[${address}]"`)
-    return {host: address, ipv6: true, ...portOf(after === '' ? undefined : after.slice(1), fail)}
-  }
-
-  const colon = text.indexOf(':')
-  if (colon === -1) return {host: text, ipv6: false}
-  const host = text.slice(0, colon)
-  const port = text.slice(colon + 1)
-  if (port.includes(':')) fail(`IPv6 addresses need brackets: "[${text}]" (or "[address]:port")`)
-  return {host, ipv6: false, ...portOf(port, fail)}
-}
-
-function portOf(text: string | undefined, fail: (message: string) => never): {port?: number} {
-  if (text === undefined) return {}
-  const port = Number(text)
-  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65_535) fail(`invalid port "${text}" (expected 1-65535)`)
-  return {port}
-}
-
-function expandOrFail(pattern: string, fail: (message: string) => never): string[] {
-  const expanded = expandHostRange(pattern)
-  if (!expanded.ok) return fail(expanded.message)
-  for (const name of expanded.names) {
-    if (/^[\d.]+$/.test(name)) {
-      if (!isIPv4(name)) fail(`invalid IPv4 address "${name}"`)
-    } else if (!HOSTNAME.test(name)) {
-      fail(`invalid host name "${name}"`)
-    }
-  }
-
-  return expanded.names
-}
-
-function isIPv4(text: string): boolean {
-  const parts = text.split('.')
-  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255)
-}
-
-function formatName(host: string, port: number | undefined, ipv6: boolean): string {
-  if (port === undefined) return host
-  return ipv6 ? `[${host}]:${port}` : `${host}:${port}`
 }

@@ -19,7 +19,7 @@ const sshConfig = [
 ].join('\n')
 
 function resolve(inventory: string, text: string | undefined) {
-  return applySshConfig(parseInventory(inventory, 'clients.conf'), {
+  return applySshConfig(parseInventory(inventory, 'clients.conf').entries, {
     text,
     file: 'ssh_config',
     localUser: 'me',

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
-import {parseInventory} from '../../../src/core/inventory/parse-inventory.js'
+import {type ParsedInventory, parseInventory} from '../../../src/core/inventory/parse-inventory.js'
 import {fixtures} from '../../helpers/paths.js'
 
 describe('parseInventory', () => {
@@ -21,7 +21,7 @@ describe('parseInventory', () => {
       'rack[1-2]-n[01-02]',
       '  10.0.1.[8-9,12]  ',
     ].join('\n')
-    const entries = parseInventory(text, 'clients.conf')
+    const {entries} = parseInventory(text, 'clients.conf')
     assert.deepEqual(
       entries.map((e) => [e.name, e.host, e.port, e.user, e.line]),
       [
@@ -43,7 +43,7 @@ describe('parseInventory', () => {
   })
 
   it('accepts the same host on two ports as two targets', () => {
-    const entries = parseInventory('127.0.0.1:2201\n127.0.0.1:2202\n', 'c')
+    const {entries} = parseInventory('127.0.0.1:2201\n127.0.0.1:2202\n', 'c')
     assert.deepEqual(
       entries.map((e) => e.name),
       ['127.0.0.1:2201', '127.0.0.1:2202'],
@@ -64,4 +64,70 @@ describe('parseInventory', () => {
       )
     })
   }
+})
+
+describe('parseInventory: [name] groups', () => {
+  const parse = (lines: string[]): ParsedInventory => parseInventory(lines.join('\n'), 'clients.conf')
+  const groupsOf = (parsed: ParsedInventory): Array<[string, number, string[]]> =>
+    parsed.groups.map((group) => [group.name, group.line, group.hosts])
+
+  it('puts the hosts under a header in its group, those above any header in none', () => {
+    const parsed = parse(['lone', '[web]  # the front', 'web[1-2]', '', '[db]', 'admin@db1:2200'])
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.name, e.line]),
+      [
+        ['lone', 1],
+        ['web1', 3],
+        ['web2', 3],
+        ['db1:2200', 6],
+      ],
+    )
+    assert.deepEqual(groupsOf(parsed), [
+      ['web', 2, ['web1', 'web2']],
+      ['db', 5, ['db1:2200']],
+    ])
+  })
+
+  it('lets a host be in several groups, listed once in the hosts', () => {
+    const parsed = parse(['[web]', 'admin@n1', 'n2', '[canary]', 'admin@n1', '[all]', 'n[1-2]', 'lone'])
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.name, e.user, e.line]),
+      [
+        ['n1', 'admin', 2],
+        ['n2', undefined, 3],
+        ['lone', undefined, 8],
+      ],
+    )
+    assert.deepEqual(groupsOf(parsed), [
+      ['web', 1, ['n1', 'n2']],
+      ['canary', 4, ['n1']],
+      ['all', 6, ['n1', 'n2', 'lone']],
+    ])
+  })
+
+  it('adds up a group opened twice, and keeps an empty group', () => {
+    const parsed = parse(['[a]', 'x', '[empty]', '[a]', 'y'])
+    assert.deepEqual(groupsOf(parsed), [
+      ['a', 1, ['x', 'y']],
+      ['empty', 3, []],
+    ])
+  })
+
+  it('tells bracketed IPv6 hosts and digit ranges from headers', () => {
+    const parsed = parse(['[::1]', '[2001:db8::10]:22', '[1-2].example.com', '[g1]', '[fe80::1%eth0]'])
+    assert.deepEqual(
+      parsed.entries.map((e) => e.name),
+      ['::1', '[2001:db8::10]:22', '1.example.com', '2.example.com', 'fe80::1%eth0'],
+    )
+    assert.deepEqual(groupsOf(parsed), [['g1', 4, ['fe80::1%eth0']]])
+  })
+
+  it('accepts every group name the rule allows', () => {
+    const names = ['a', 'Web', 'rack1', 'web-prod', 'web_prod', 'web.prod', 'x.1-2_3']
+    const parsed = parse(names.flatMap((name, i) => [`[${name}]`, `h${i}`]))
+    assert.deepEqual(
+      parsed.groups.map((g) => g.name),
+      names,
+    )
+  })
 })

@@ -5,10 +5,12 @@ import {UsageError} from '../../../src/core/errors.js'
 import {selectHosts} from '../../../src/core/inventory/select-hosts.js'
 
 const hosts = ['node01', 'node02', 'node03', 'node10', 'web1', '127.0.1.1', '127.0.1.12'].map((name) => ({name}))
-const names = (limit: string): string[] => selectHosts(hosts, limit, 'clients.conf').map((h) => h.name)
+const names = (limit: string): string[] =>
+  selectHosts(hosts, limit, {file: 'clients.conf', groups: []}).map((h) => h.name)
 
 describe('selectHosts (--limit)', () => {
-  it('keeps everything without a limit', () => assert.equal(selectHosts(hosts, undefined, 'c').length, hosts.length))
+  it('keeps everything without a limit', () =>
+    assert.equal(selectHosts(hosts, undefined, {file: 'c', groups: []}).length, hosts.length))
 
   it('matches a glob', () => assert.deepEqual(names('node0*'), ['node01', 'node02', 'node03']))
 
