@@ -62,7 +62,7 @@ describe('the director binary', () => {
     assert.equal(stderr, 'Error: Nonexistent flag: --bogus (see --help)\n')
   })
 
-  const taskList = 'task commands: task list, task logs, task start, task stop'
+  const taskList = 'task commands: task list, task logs, task prune, task start, task stop'
   const usageMistakes: Array<[string[], string]> = [
     [
       ['status', '-f', '0'],
