@@ -30,6 +30,7 @@ export default class Status extends DirectorCommand<typeof Status> {
       connect: await this.connectOptions(this.flags),
       fanOut: this.fanOutOptions(this.flags),
       icmp: this.flags.icmp,
+      homes: this.flags.verbose,
     })
     if (this.flags.verbose) for (const line of renderNegotiated(report)) this.logToStderr(line)
     for (const line of renderStatus(report, makeColors())) this.log(line)

@@ -2,6 +2,7 @@ import type {ChalkInstance} from 'chalk'
 
 import type {HostStatus, IcmpCheck, SshCheck, StatusReport} from '../../core/probe/check-status.js'
 
+import {compactHostList} from '../../core/inventory/compact-host-list.js'
 import {failureWords} from './failure-words.js'
 import {formatTable} from './table.js'
 
@@ -24,15 +25,20 @@ export function renderStatus(report: StatusReport, color: ChalkInstance): string
   return lines
 }
 
-/** `--verbose`: what each connection negotiated. */
+/** `--verbose`: what each connection negotiated, then the hosts that seem to share one home. */
 export function renderNegotiated(report: StatusReport): string[] {
-  return report.hosts.flatMap((status) =>
+  const lines = report.hosts.flatMap((status) =>
     status.ssh.ok
       ? [
           `${status.host}: kex ${status.ssh.negotiated.kex}, host key ${status.ssh.negotiated.serverHostKey}, cipher ${status.ssh.negotiated.cipher}`,
         ]
       : [],
   )
+  for (const hosts of report.sharedHomes ?? []) {
+    lines.push(`shared home: ${compactHostList(hosts)} see one home folder (NFS?); director keeps their files apart`)
+  }
+
+  return lines
 }
 
 function pingText(icmp: IcmpCheck): string {

@@ -6,11 +6,20 @@ import type {PingOutcome} from './parse-ping-output.js'
 import {type FanOutOptions, runOnHosts} from '../fanout/run-on-hosts.js'
 import {HostFailure} from '../host-result.js'
 import {type ConnectOptions, openSession} from '../ssh/connect.js'
+import {findSharedHomes, HOME_IDENTITY_COMMAND, parseHomeIdentity} from './home-identity.js'
 import {findPing, icmpPing} from './icmp-ping.js'
 
 export type IcmpCheck = PingOutcome | {state: 'skipped'}
 
-export type SshCheck = {ok: true; loginMs: number; negotiated: Negotiated} | {ok: false; failure: Failure}
+export type SshCheck =
+  | {
+      ok: true
+      loginMs: number
+      negotiated: Negotiated
+      /** With `homes`: the home folder's identity (see home-identity.ts), when the host told it. */
+      home?: string | undefined
+    }
+  | {ok: false; failure: Failure}
 
 export interface HostStatus {
   host: string
@@ -29,6 +38,8 @@ export interface StatusReport {
   hosts: HostStatus[]
   online: number
   total: number
+  /** With `homes`: groups of hosts that seem to share one home folder (NFS); a hint, not a fact. */
+  sharedHomes?: string[][]
 }
 
 export interface StatusOptions {
@@ -38,6 +49,8 @@ export interface StatusOptions {
   icmp: boolean
   /** Where to look for `ping`; default $PATH. */
   path?: string | undefined
+  /** Also ask each host for its home folder's identity (one exec), to spot shared homes. */
+  homes?: boolean
 }
 
 /** Pings and logs in to every host at once; one HostStatus per host, in inventory order. */
@@ -47,7 +60,7 @@ export async function checkStatus(hosts: Host[], options: StatusOptions): Promis
   const results = await runOnHosts(hosts, options.fanOut, async (host, signal) => {
     const [icmp, ssh] = await Promise.all([
       ping === undefined ? ({state: 'skipped'} as const) : icmpPing(ping, host.address, signal),
-      checkLogin(host, options.connect, signal),
+      checkLogin(host, options.connect, signal, options.homes === true),
     ])
     return {icmp, ssh}
   })
@@ -65,14 +78,37 @@ export async function checkStatus(hosts: Host[], options: StatusOptions): Promis
       ms: result.ms,
     }
   })
-  return {icmp, hosts: statuses, online: statuses.filter((s) => s.on).length, total: statuses.length}
+  const report: StatusReport = {
+    icmp,
+    hosts: statuses,
+    online: statuses.filter((s) => s.on).length,
+    total: statuses.length,
+  }
+  if (options.homes) {
+    report.sharedHomes = findSharedHomes(
+      statuses.map((status) => ({host: status.host, home: status.ssh.ok ? status.ssh.home : undefined})),
+    )
+  }
+
+  return report
 }
 
-async function checkLogin(host: Host, connect: ConnectOptions, signal: AbortSignal): Promise<SshCheck> {
+async function checkLogin(host: Host, connect: ConnectOptions, signal: AbortSignal, homes: boolean): Promise<SshCheck> {
   try {
     const session = await openSession(host, connect, signal)
-    session.close()
-    return {ok: true, loginMs: Math.round(session.loginMs), negotiated: session.negotiated}
+    const login = {ok: true, loginMs: Math.round(session.loginMs), negotiated: session.negotiated} as const
+    if (!homes) {
+      session.close()
+      return login
+    }
+
+    try {
+      // A hint only: a host that cannot say is still ON.
+      const result = await session.exec(HOME_IDENTITY_COMMAND, {signal}).catch(() => undefined)
+      return {...login, home: result === undefined ? undefined : parseHomeIdentity(result.stdout)}
+    } finally {
+      session.close()
+    }
   } catch (error) {
     if (error instanceof HostFailure) return {ok: false, failure: error.failure}
     throw error
