@@ -19,8 +19,8 @@ export const ABANDONED_DAYS = 7
 const RUN_ID_PATTERN = String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}\.[0-9]{3}Z-[0-9a-f]+`
 
 /**
- * The shell script (for `posixShell`) that runs the user's command on a host: it makes and enters
- * the host's own working folder of this run, prunes the project's old runs, starts the command in
+ * The shell script (for `posixShell`) that runs the user's command on a host: it makes, marks live
+ * and enters the host's own working folder of this run, prunes the project's old runs, starts the command in
  * a session of its own (`setsid`) with `DIRECTOR_RUN_ID` set to the layout's cookie (every
  * process it starts inherits it, whatever group it moves to: `killScript` finds them by it),
  * writes the process group id into the pid file, waits, and exits with the command's status, its
@@ -31,13 +31,15 @@ export function runScript(layout: HostLayout, what: RunWhat, keepRuns: number): 
     what.kind === 'command'
       ? `/bin/sh -c ${shellQuote(what.command)}`
       : `${remoteShellWord(layout.script ?? '')} ${shellJoin(what.args)}`.trimEnd()
+  const live = remoteShellWord(layout.liveFile)
   return [
-    // A script waits for its upload, which runs meanwhile on the SFTP channel (see streamExec's `ready`).
-    ...(what.kind === 'script' ? [`IFS= read -r go || exit ${SETUP_FAILED}`] : []),
     `run=${remoteShellWord(layout.hostDir)}`,
-    `if ! { mkdir -p "$run/.director" "$run/output" && cd "$run" && : > ${remoteShellWord(layout.liveFile)}; }; then`,
+    // Marked live first: pruning by another run never removes a folder whose upload is under way.
+    `if ! { mkdir -p "$run/.director" "$run/output" && cd "$run" && : > ${live}; }; then`,
     `  echo "director: cannot prepare $run" >&2; exit ${SETUP_FAILED}`,
     'fi',
+    // A script waits for its upload, which runs meanwhile on the SFTP channel (see streamExec's `ready`).
+    ...(what.kind === 'script' ? [`IFS= read -r go || { rm -f ${live}; exit ${SETUP_FAILED}; }`] : []),
     `(${pruneScript(layout, keepRuns)}) >/dev/null 2>&1`,
     `DIRECTOR_OUTPUT="$run/output" DIRECTOR_RUN_ID=${shellQuote(layout.cookie)}`,
     'export DIRECTOR_OUTPUT DIRECTOR_RUN_ID',
@@ -47,7 +49,7 @@ export function runScript(layout: HostLayout, what: RunWhat, keepRuns: number): 
     `echo "$pid" > ${remoteShellWord(layout.pidFile)}`,
     'wait "$pid"',
     'status=$?',
-    `rm -f ${remoteShellWord(layout.pidFile)} ${remoteShellWord(layout.liveFile)}`,
+    `rm -f ${remoteShellWord(layout.pidFile)} ${live}`,
     PRINT_FILES_TRAILER,
     'exit "$status"',
   ].join('\n')

@@ -125,6 +125,7 @@ describe('runScript', () => {
       () => execFileSync('/bin/sh', ['-c', runScript(layout, what, 5)], {env, input: '', stdio: 'pipe'}),
       (error: {status: number}) => error.status === SETUP_FAILED,
     )
+    assert.equal(existsSync(join(hostDir('p', 'R2'), '.director/live')), false, 'no live mark is left')
   })
 
   it('ends stderr with the files trailer, and the tar script lists what output/ holds', () => {
