@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import {tmpdir, userInfo} from 'node:os'
-import {join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -265,7 +265,13 @@ describe('director run on a fleet of 4 hosts', () => {
           ? onlyRemoteDir(host.index, 'sigterm')
           : undefined
         const file = dir === undefined ? undefined : join(dir, 'output/child')
-        return file !== undefined && existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')
+        if (dir === undefined || file === undefined || !existsSync(file)) return false
+        // The count below sees the run's processes while they live: `sh`, its `sleep` and the nohup one.
+        const runId = basename(dirname(dir))
+        return (
+          readFileSync(file, 'utf8').endsWith('\n') &&
+          processesWith(`DIRECTOR_RUN_ID=${runId}-${host.address}`).length >= 3
+        )
       })
     const {code, stdout} = await runUntilReady(
       ['run', '-c', command, '--project', 'sigterm', '--json'],
