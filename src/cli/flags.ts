@@ -65,12 +65,17 @@ export const runFlags = {
   command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script (no upload)'}),
   project: Flags.string({
     default: 'default',
-    description: 'groups runs: remote folders bin/<project>, run/<project>',
+    description: 'groups runs: local folder <out>/<project>, remote folder run/<project>',
+  }),
+  'keep-runs': Flags.integer({
+    default: 5,
+    description: 'run folders of the project each host keeps under run/<project> (older ones are removed)',
+    min: 1,
   }),
   out: Flags.string({default: 'output', description: 'local base folder of run outputs', helpValue: 'DIR'}),
   'remote-root': Flags.string({
     default: '~/director',
-    description: 'remote folder of bin/ and run/',
+    description: 'remote folder holding run/<project>/<run id>/<host>/',
     helpValue: 'DIR',
   }),
   stream: Flags.boolean({

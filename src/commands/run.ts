@@ -7,6 +7,7 @@ import {connectionFlags, runFlags} from '../cli/flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderGathered} from '../cli/render/gather.js'
 import {makeLiveView} from '../cli/render/run-live-view.js'
+import {renderFailedStderr} from '../cli/render/run-stderr.js'
 import {renderRunSummary} from '../cli/render/run.js'
 
 export default class Run extends DirectorCommand<typeof Run> {
@@ -49,6 +50,7 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
       rerun: flags.rerun,
       project: flags.project,
       remoteRoot: flags['remote-root'],
+      keepRuns: flags['keep-runs'],
       outDir: flags.out,
       cwd: process.cwd(),
     }
@@ -56,6 +58,7 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
     const report = await runOnFleet(inventory.hosts, request, options).finally(() => view.close())
     if (flags.gather) for (const line of await renderGathered(report, color)) this.log(line)
     for (const line of renderRunSummary(report, color)) this.log(line)
+    if (!flags.gather && !flags.stream) for (const line of renderFailedStderr(report, color)) this.log(line)
     this.setFailed(report.counts.ok < report.hosts.length)
     return report
   }

@@ -1,10 +1,24 @@
 import assert from 'node:assert/strict'
 // `director run` against a real sshd fleet: outputs and exit codes, literal arguments, files
-// brought back, bounded memory on large output, the kill on --timeout, a host down, --gather,
-// --json and --rerun.
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+// brought back, bounded memory on large output, the kill on --timeout, Ctrl-C and SIGTERM (also
+// of processes that left the group), concurrent runs of one project, a shared home, an
+// unwritable --out, a host down, --gather, --json and --rerun.
+import {spawn} from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import {tmpdir, userInfo} from 'node:os'
+import {basename, dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 
@@ -12,7 +26,34 @@ import type {RunOnFleetReport} from '../../src/core/run/run-on-fleet.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
+import {repoRoot} from '../helpers/paths.js'
 import {isAlive} from '../helpers/processes.js'
+
+/** Pids of the live (not zombie) processes on this machine whose environment holds `entry`. */
+function processesWith(entry: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+    .filter((pid) => isAlive(pid))
+}
+
+/** The pids a run wrote, one a line, into a file. */
+function pidsIn(file: string): number[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number)
+}
+
+/** Waits (at most `ms`) until no pid is alive; returns those still alive. */
+async function aliveAfter(pids: number[], ms: number): Promise<number[]> {
+  for (let i = 0; i < ms / 100 && pids.some((pid) => isAlive(pid)); i++) await sleep(100)
+  return pids.filter((pid) => isAlive(pid))
+}
 
 const hostile = ['a b', "it's", '"quoted"', '$(touch pwned)', '`touch pwned`', 'x; touch pwned', 'two\nlines', '', '*']
 
@@ -22,6 +63,17 @@ describe('director run on a fleet of 4 hosts', () => {
   const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
   const options = (): CliOptions => ({cwd: work, env: fleet().env()})
   const hostDir = (report: RunOnFleetReport, host: string): string => join(report.folder, host)
+  /** The host's remote folder of a run: <home>/director/run/<project>/<run id>/<host>. */
+  const remoteDir = (index: number, project: string, runId: string): string =>
+    join(fleet().host(index).home, 'director/run', project, runId, fleet().host(index).address)
+  /** The remote folder of the only run of a project so far, once it exists. */
+  const onlyRemoteDir = (index: number, project: string): string | undefined => {
+    const runs = readdirSync(join(fleet().host(index).home, 'director/run', project), {withFileTypes: true}).filter(
+      (entry) => entry.isDirectory(),
+    )
+    return runs.length === 1 && runs[0] ? remoteDir(index, project, runs[0].name) : undefined
+  }
+
   const script = (name: string, body: string): string => {
     writeFileSync(join(work, name), `#!/bin/sh\n${body}\n`)
     return name
@@ -52,9 +104,17 @@ describe('director run on a fleet of 4 hosts', () => {
       assert.equal(readFileSync(join(dir, 'exit_code'), 'utf8'), `${run.exitCode}\n`)
       assert.match(readFileSync(join(dir, 'timing'), 'utf8'), /^started .*\nfinished .*\nconnect_ms \d+\n/)
       assert.equal(run.stdoutBytes, `on ${host.home}\n`.length)
-      const uploaded = join(host.home, 'director/bin/p1/job.sh')
+      const uploaded = join(remoteDir(i + 1, 'p1', json.runId), '.director/job.sh')
       assert.equal(statSync(uploaded).mode.toString(8).slice(-3), '755')
+      assert.equal(run.stdoutHead, `on ${host.home}\n`)
+      assert.equal(run.stderrHead, 'warn\n')
+      assert.equal(run.stdoutFile, join(dir, 'stdout'))
+      assert.equal(run.stderrFile, join(dir, 'stderr'))
     }
+
+    const latest = join(work, 'output/p1/latest')
+    assert.ok(lstatSync(latest).isSymbolicLink())
+    assert.equal(readlinkSync(latest), json.runId)
 
     const summary = JSON.parse(readFileSync(join(json.folder, 'summary.json'), 'utf8')) as RunOnFleetReport
     assert.deepEqual(summary.hosts, json.hosts)
@@ -84,7 +144,7 @@ describe('director run on a fleet of 4 hosts', () => {
     for (const host of fleet().hosts) {
       const stdout = readFileSync(join(hostDir(json, host.address), 'stdout'), 'utf8')
       assert.deepEqual(stdout.split('\0').slice(0, -1), hostile)
-      for (const dir of [host.home, join(host.home, 'director/run/default')])
+      for (const dir of [host.home, remoteDir(host.index, 'default', json.runId)])
         assert.equal(existsSync(join(dir, 'pwned')), false, `a marker file appeared in ${dir}`)
     }
   })
@@ -112,7 +172,7 @@ describe('director run on a fleet of 4 hosts', () => {
     for (const [i, host] of fleet().hosts.entries()) {
       const files = join(hostDir(json, host.address), 'files')
       assert.deepEqual(readdirSync(files).sort(), ['name.txt', 'sub'])
-      const remote = join(host.home, 'director/run/default/output/sub/blob')
+      const remote = join(remoteDir(i + 1, 'default', json.runId), 'output/sub/blob')
       assert.deepEqual(readFileSync(join(files, 'sub/blob')), readFileSync(remote))
       assert.equal(json.hosts[i]?.files, 2)
     }
@@ -137,8 +197,17 @@ describe('director run on a fleet of 4 hosts', () => {
     assert.ok(peakRss < 200 * 1024 * 1024, `peak RSS ${Math.round(peakRss / 1024 / 1024)} MiB`)
   })
 
-  test('--timeout reports the host timed out and kills its whole remote process tree', async () => {
-    const command = 'sleep 300 & echo $! > output/child; echo $$ > output/self; sleep 301'
+  test('--timeout ends every process of the run, also setsid, nohup and double-forked ones: exit 1, timeout', async () => {
+    // The command itself returns at once (as `sleep 40 & echo bg` does); what it left behind
+    // holds the channel open, or has left the process group and holds nothing at all.
+    const command = [
+      'o="$DIRECTOR_OUTPUT/pids"',
+      'sleep 300 & echo $! >> "$o"',
+      'setsid sleep 301 & echo $! >> "$o"',
+      'nohup sleep 302 >/dev/null 2>&1 & echo $! >> "$o"',
+      '( setsid sleep 303 </dev/null >/dev/null 2>&1 & echo $! >> "$o" ) &',
+      'echo bg',
+    ].join('\n')
     const {code, json} = await runCliJson<RunOnFleetReport>(
       ['run', '-c', command, '--timeout', '2', '--limit', '127.0.1.3', '--project', 'slow'],
       options(),
@@ -147,20 +216,30 @@ describe('director run on a fleet of 4 hosts', () => {
     const run = json.hosts[0] ?? assert.fail('no host')
     assert.equal(run.state, 'timeout')
     assert.equal(run.failure?.kind, 'timeout')
-    assert.ok(run.timings.totalMs < 15_000)
-    const output = join(fleet().host(3).home, 'director/run/slow/output')
-    const pids = ['child', 'self'].map((name) => Number(readFileSync(join(output, name), 'utf8')))
-    for (let i = 0; i < 30 && pids.some((pid) => isAlive(pid)); i++) await sleep(100)
-    for (const pid of pids) assert.equal(isAlive(pid), false, `remote process ${pid} still runs`)
-    assert.equal(readFileSync(join(run.folder, 'files', 'child'), 'utf8'), `${pids[0]}\n`, 'files still come back')
+    // The time asked (2 s) plus the kill's grace (2 s), with room for the login on a busy machine.
+    assert.ok(run.timings.totalMs < 8000, `took ${run.timings.totalMs} ms`)
+    const pids = pidsIn(join(remoteDir(3, 'slow', json.runId), 'output/pids'))
+    assert.equal(pids.length, 4, 'the command started its four children')
+    assert.deepEqual(await aliveAfter(pids, 2000), [], 'children still alive on the host')
+    assert.deepEqual(processesWith(`DIRECTOR_RUN_ID=${json.runId}-127.0.1.3`), [], 'processes of the run still alive')
+    assert.deepEqual(pidsIn(join(run.folder, 'files', 'pids')), pids, 'files still come back')
   })
 
   test('Ctrl-C kills every remote process tree, writes what was collected and exits 130', async () => {
-    const command = 'echo started; sleep 300 & echo $! > output/child; sleep 301'
-    const outputs = fleet().hosts.map((host) => join(host.home, 'director/run/ctrl-c/output/child'))
+    const command = 'echo started; sleep 300 & echo $! > "$DIRECTOR_OUTPUT/child"; setsid sleep 301'
+    const child = (index: number): string | undefined => {
+      const dir = onlyRemoteDir(index, 'ctrl-c')
+      return dir === undefined ? undefined : join(dir, 'output/child')
+    }
+
+    const started = (): boolean =>
+      fleet().hosts.every((host) => {
+        const file = existsSync(join(host.home, 'director/run/ctrl-c')) ? child(host.index) : undefined
+        return file !== undefined && existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')
+      })
     const {code, stdout} = await runCli(['run', '-c', command, '--project', 'ctrl-c', '--json'], {
       ...options(),
-      interruptWhen: () => outputs.every((file) => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n')),
+      interruptWhen: started,
     })
     assert.equal(code, 130)
     const json = JSON.parse(stdout) as RunOnFleetReport
@@ -171,10 +250,174 @@ describe('director run on a fleet of 4 hosts', () => {
     )
     const summary = JSON.parse(readFileSync(join(json.folder, 'summary.json'), 'utf8')) as RunOnFleetReport
     assert.equal(summary.counts.interrupted, 4)
-    const pids = outputs.map((file) => Number(readFileSync(file, 'utf8')))
-    for (let i = 0; i < 30 && pids.some((pid) => isAlive(pid)); i++) await sleep(100)
-    for (const pid of pids) assert.equal(isAlive(pid), false, `remote process ${pid} still runs`)
+    const pids = fleet().hosts.map((host) => pidsIn(join(remoteDir(host.index, 'ctrl-c', json.runId), 'output/child')))
+    assert.deepEqual(await aliveAfter(pids.flat(), 2000), [])
+    for (const host of fleet().hosts)
+      assert.deepEqual(processesWith(`DIRECTOR_RUN_ID=${json.runId}-${host.address}`), [], host.address)
     for (const run of json.hosts) assert.equal(readFileSync(join(run.folder, 'stdout'), 'utf8'), 'started\n')
+  })
+
+  test('SIGTERM ends every process of the run on the hosts, writes what was collected and exits 143', async () => {
+    const command = 'echo started; nohup sleep 300 >/dev/null 2>&1 & echo $! > "$DIRECTOR_OUTPUT/child"; sleep 301'
+    const ready = (): boolean =>
+      fleet().hosts.every((host) => {
+        const dir = existsSync(join(host.home, 'director/run/sigterm'))
+          ? onlyRemoteDir(host.index, 'sigterm')
+          : undefined
+        const file = dir === undefined ? undefined : join(dir, 'output/child')
+        if (dir === undefined || file === undefined || !existsSync(file)) return false
+        // The count below sees the run's processes while they live: `sh`, its `sleep` and the nohup one.
+        const runId = basename(dirname(dir))
+        return (
+          readFileSync(file, 'utf8').endsWith('\n') &&
+          processesWith(`DIRECTOR_RUN_ID=${runId}-${host.address}`).length >= 3
+        )
+      })
+    const {code, stdout} = await runUntilReady(
+      ['run', '-c', command, '--project', 'sigterm', '--json'],
+      ready,
+      'SIGTERM',
+    )
+    assert.equal(code, 143)
+    const json = JSON.parse(stdout) as RunOnFleetReport
+    assert.equal(json.interrupted, true)
+    assert.equal(json.counts.interrupted, 4)
+    const summary = JSON.parse(readFileSync(join(json.folder, 'summary.json'), 'utf8')) as RunOnFleetReport
+    assert.equal(summary.counts.interrupted, 4)
+    const pids = fleet().hosts.map((host) => pidsIn(join(remoteDir(host.index, 'sigterm', json.runId), 'output/child')))
+    assert.equal(pids.flat().length, 4)
+    assert.deepEqual(await aliveAfter(pids.flat(), 2000), [], 'nohup children still alive on the hosts')
+    for (const host of fleet().hosts)
+      assert.deepEqual(processesWith(`DIRECTOR_RUN_ID=${json.runId}-${host.address}`), [], host.address)
+    for (const run of json.hosts) assert.equal(readFileSync(join(run.folder, 'stdout'), 'utf8'), 'started\n')
+  })
+
+  test('two runs of one project at once both keep all their output', async () => {
+    // Each run waits (bounded) until the other has started, so both are on the hosts together.
+    const side = (me: string, other: string): string[] => [
+      'run',
+      '-c',
+      [
+        `echo ${me} > "$DIRECTOR_OUTPUT/${me}.txt"; : > "$HOME/both-${me}"`,
+        `i=0; while [ ! -e "$HOME/both-${other}" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done`,
+        `echo ${me}-${'$'}i`,
+      ].join('\n'),
+      '--project',
+      'both',
+    ]
+    const [a, b] = await Promise.all([
+      runCliJson<RunOnFleetReport>(side('a', 'b'), options()),
+      runCliJson<RunOnFleetReport>(side('b', 'a'), options()),
+    ])
+    for (const [result, me] of [
+      [a, 'a'],
+      [b, 'b'],
+    ] as const) {
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.json.hosts.length, 4)
+      for (const run of result.json.hosts) {
+        assert.deepEqual(readdirSync(join(run.folder, 'files')), [`${me}.txt`], `${me} on ${run.host}`)
+        assert.equal(readFileSync(join(run.folder, 'files', `${me}.txt`), 'utf8'), `${me}\n`)
+        assert.match(readFileSync(run.stdoutFile, 'utf8'), new RegExp(`^${me}-\\d+\\n$`))
+        assert.doesNotMatch(readFileSync(run.stdoutFile, 'utf8'), /-100\n/, 'the other run was never seen')
+      }
+    }
+
+    assert.notEqual(a.json.runId, b.json.runId)
+  })
+
+  test('two inventory names for one host (one shared home): each keeps its own script, folder and output', async () => {
+    const knownHosts = join(work, 'twin_known_hosts')
+    copyFileSync(fleet().knownHosts, knownHosts)
+    const sshConfig = join(work, 'twin_ssh_config')
+    writeFileSync(
+      sshConfig,
+      [
+        'Host twin-a twin-b',
+        '  HostName 127.0.1.1',
+        `  User ${userInfo().username}`,
+        `  Port ${fleet().port}`,
+        `  IdentityFile ${fleet().identity}`,
+        `  UserKnownHostsFile ${knownHosts}`,
+        '',
+      ].join('\n'),
+    )
+    const clients = fleet().writeClientsConf(['twin-a', 'twin-b'], 'twins.conf')
+    const job = script(
+      'twin.sh',
+      [
+        'echo "$DIRECTOR_RUN_ID" > "$DIRECTOR_OUTPUT/id"; me=$(echo "$DIRECTOR_RUN_ID" | sed "s/.*-//")',
+        ': > "$HOME/twin-$1-$me"',
+        'i=0; for other in a b; do',
+        '  while [ ! -e "$HOME/twin-$1-$other" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done',
+        'done',
+        'cat "$0" | wc -l; pwd',
+      ].join('\n'),
+    )
+    const {code, json, stderr} = await runCliJson<RunOnFleetReport>(
+      ['run', job, 'go', '--clients', clients, '--ssh-config', sshConfig, '--project', 'twins'],
+      options(),
+    )
+    assert.equal(code, 0, stderr)
+    const {home} = fleet().host(1)
+    const lines = readFileSync(join(work, job), 'utf8').split('\n').length - 1
+    for (const run of json.hosts) {
+      const dir = join(home, 'director/run/twins', json.runId, run.host)
+      assert.equal(readFileSync(join(run.folder, 'files', 'id'), 'utf8'), `${json.runId}-${run.host}\n`)
+      assert.equal(readFileSync(run.stdoutFile, 'utf8'), `${lines}\n${dir}\n`, 'the whole script ran, here')
+      assert.ok(statSync(join(dir, '.director/twin.sh')).isFile())
+    }
+
+    assert.deepEqual(readdirSync(join(home, 'director/run/twins', json.runId)).sort(), ['twin-a', 'twin-b'])
+  })
+
+  test('each host keeps only the newest --keep-runs run folders of a project', async () => {
+    const runIds: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const {code, json} = await runCliJson<RunOnFleetReport>(
+        ['run', '-c', 'true', '--project', 'pruned', '--keep-runs', '2', '--limit', '127.0.1.4'],
+        options(),
+      )
+      assert.equal(code, 0)
+      runIds.push(json.runId)
+    }
+
+    const project = join(fleet().host(4).home, 'director/run/pruned')
+    assert.deepEqual(readdirSync(project).sort(), runIds.slice(1))
+  })
+
+  test('an --out that cannot be made or written is a one-line usage error within 5 s, before connecting', async () => {
+    for (const out of ['/proc/nope', '/sys/nope']) {
+      const {code, ms, stderr, stdout} = await runCli(['run', '-c', 'echo hi', '--out', out], {
+        ...options(),
+        timeoutMs: 20_000,
+      })
+      assert.equal(code, 2, `${out}: ${stderr}`)
+      assert.ok(ms < 5000, `${out}: took ${Math.round(ms)} ms`)
+      assert.match(
+        stderr,
+        new RegExp(`^Error: --out ${out}: cannot create ${out} \\(.+\\): give --out a folder you can write\\n$`),
+      )
+      assert.equal(stdout, '')
+    }
+  })
+
+  test("without --stream or --gather, the first lines of each failed host's stderr follow the table", async () => {
+    const command = 'echo out; case "$SSH_CONNECTION" in *127.0.1.2*) seq 1 9 >&2; exit 4;; *) echo fine >&2;; esac'
+    const {code, stdout} = await runCli(['run', '-c', command, '--project', 'stderr'], options())
+    assert.equal(code, 1)
+    const tail = stdout.slice(stdout.indexOf('output: '))
+    const folder = tail.split('\n')[0]?.slice('output: '.length) ?? ''
+    assert.equal(
+      tail.split('\n').slice(1).join('\n'),
+      [
+        'stderr of 127.0.1.2 (exit 4):',
+        ...['1', '2', '3', '4', '5'].map((line) => `  ${line}`),
+        `  ... the rest is in ${join(folder, '127.0.1.2', 'stderr')}`,
+        "see every host's stdout and stderr, identical ones folded, with --gather",
+        '',
+      ].join('\n'),
+    )
   })
 
   test('a host that is down is reported unreachable; the others run', async () => {
@@ -215,6 +458,29 @@ describe('director run on a fleet of 4 hosts', () => {
       stdout,
     )
     assert.match(stdout, /^4\/4 hosts ok$/m)
+    const withStderr = await runCli(['run', '-c', `${command}; echo oops >&2`, '--gather'], options())
+    assert.equal(withStderr.code, 0)
+    assert.ok(
+      withStderr.stdout.startsWith(
+        [
+          rule,
+          '127.0.1.[1-2,4] (3)',
+          rule,
+          'same',
+          rule,
+          '127.0.1.3 (1)',
+          rule,
+          'same',
+          'odd',
+          rule,
+          '127.0.1.[1-4] (4) stderr',
+          rule,
+          'oops',
+          '',
+        ].join('\n'),
+      ),
+      withStderr.stdout,
+    )
   })
 
   test('--stream prints each line as it arrives, prefixed with its host', async () => {
@@ -244,6 +510,32 @@ describe('director run on a fleet of 4 hosts', () => {
     assert.equal(nothing.code, 0)
     assert.deepEqual(nothing.json.hosts, [])
   })
+
+  /** Runs the CLI and sends it `signal` once `ready` says so (polled every 50 ms, for at most 60 s). */
+  async function runUntilReady(args: string[], ready: () => boolean, signal: NodeJS.Signals) {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
+      cwd: work,
+      env: {...process.env, NO_COLOR: '1', ...fleet().env()},
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    })
+    let stdout = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+    })
+    child.stderr.resume()
+    const poll = setInterval(() => {
+      if (ready()) {
+        clearInterval(poll)
+        child.kill(signal)
+      }
+    }, 50)
+    const code = await new Promise<null | number>((resolve) => {
+      child.on('close', resolve)
+    })
+    clearInterval(poll)
+    return {code, stdout}
+  }
 
   test('usage errors exit 2 and run nothing', async () => {
     const cases: Array<[string[], RegExp]> = [

@@ -7,9 +7,8 @@ import {shellQuote} from '../ssh/shell-quote.js'
 export const DEFAULT_REMOTE_ROOT = '~/director'
 
 /**
- * Where a run lives on a host, as paths the user would write (`~/director/...`):
- * the uploaded script in `bin/<project>/`, the working folder `run/<project>/`, and the
- * script's `output/` folder inside it, brought back after the run.
+ * The project-wide layout (`bin/<project>/<script>`) that `task start` uploads into. `director
+ * run` no longer uses it: each of its hosts has a folder of its own per run (host-layout.ts).
  */
 export interface RemoteLayout {
   binDir: string

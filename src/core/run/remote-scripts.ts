@@ -1,4 +1,6 @@
-import type {RemoteLayout} from './remote-layout.js'
+import {posix} from 'node:path'
+
+import type {HostLayout} from './host-layout.js'
 
 import {shellJoin, shellQuote} from '../ssh/shell-quote.js'
 import {remoteShellWord} from './remote-layout.js'
@@ -10,26 +12,36 @@ export type RunWhat = {kind: 'command'; command: string} | {kind: 'script'; scri
 /** Exit status of the run script when it cannot even make or enter its working folder. */
 export const SETUP_FAILED = 125
 
+/** Days after which a run folder still marked live is taken as abandoned (its host went down mid-run). */
+export const ABANDONED_DAYS = 7
+
+/** A run id (run-id.ts) as `grep -xE` matches it: the only folders pruning ever removes. */
+const RUN_ID_PATTERN = String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}\.[0-9]{3}Z-[0-9a-f]+`
+
 /**
- * The shell script (for `posixShell`) that runs the user's command on a host: it empties and
- * enters the working folder, starts the command in a session of its own (`setsid`), so its whole
- * process tree is one process group whose id goes into the pid file for `killScript`, waits, and
- * exits with the command's status, its stderr ending with the files trailer (status-trailer.ts).
- * Arguments are quoted: they arrive as literal words.
+ * The shell script (for `posixShell`) that runs the user's command on a host: it makes, marks live
+ * and enters the host's own working folder of this run, prunes the project's old runs, starts the command in
+ * a session of its own (`setsid`) with `DIRECTOR_RUN_ID` set to the layout's cookie (every
+ * process it starts inherits it, whatever group it moves to: `killScript` finds them by it),
+ * writes the process group id into the pid file, waits, and exits with the command's status, its
+ * stderr ending with the files trailer (status-trailer.ts). Arguments arrive as literal words.
  */
-export function runScript(layout: RemoteLayout, what: RunWhat, runId: string): string {
+export function runScript(layout: HostLayout, what: RunWhat, keepRuns: number): string {
   const argv =
     what.kind === 'command'
       ? `/bin/sh -c ${shellQuote(what.command)}`
       : `${remoteShellWord(layout.script ?? '')} ${shellJoin(what.args)}`.trimEnd()
+  const live = remoteShellWord(layout.liveFile)
   return [
-    // A script waits for its upload, which runs meanwhile on the SFTP channel (see streamExec's `ready`).
-    ...(what.kind === 'script' ? [`IFS= read -r go || exit ${SETUP_FAILED}`] : []),
-    `run=${remoteShellWord(layout.runDir)}`,
-    `if ! { mkdir -p "$run" && cd "$run" && rm -rf output && mkdir output; }; then`,
+    `run=${remoteShellWord(layout.hostDir)}`,
+    // Marked live first: pruning by another run never removes a folder whose upload is under way.
+    `if ! { mkdir -p "$run/.director" "$run/output" && cd "$run" && : > ${live}; }; then`,
     `  echo "director: cannot prepare $run" >&2; exit ${SETUP_FAILED}`,
     'fi',
-    `DIRECTOR_OUTPUT="$run/output" DIRECTOR_RUN_ID=${shellQuote(runId)}`,
+    // A script waits for its upload, which runs meanwhile on the SFTP channel (see streamExec's `ready`).
+    ...(what.kind === 'script' ? [`IFS= read -r go || { rm -f ${live}; exit ${SETUP_FAILED}; }`] : []),
+    `(${pruneScript(layout, keepRuns)}) >/dev/null 2>&1`,
+    `DIRECTOR_OUTPUT="$run/output" DIRECTOR_RUN_ID=${shellQuote(layout.cookie)}`,
     'export DIRECTOR_OUTPUT DIRECTOR_RUN_ID',
     // Without setsid (not Linux) the command stays in the group sshd made for this session.
     `if command -v setsid >/dev/null 2>&1; then setsid ${argv} & else ${argv} & fi`,
@@ -37,35 +49,59 @@ export function runScript(layout: RemoteLayout, what: RunWhat, runId: string): s
     `echo "$pid" > ${remoteShellWord(layout.pidFile)}`,
     'wait "$pid"',
     'status=$?',
-    `rm -f ${remoteShellWord(layout.pidFile)}`,
+    `rm -f ${remoteShellWord(layout.pidFile)} ${live}`,
     PRINT_FILES_TRAILER,
     'exit "$status"',
   ].join('\n')
 }
 
 /**
- * Kills a run's whole process tree: TERM to its process group (and session, where pkill is),
- * up to 2 s for it to go, then KILL. Waits up to 2 s for the pid file of a run just starting.
+ * Removes the project's run folders but the newest `keep` (run ids sort by start time), except
+ * those where some host is still marked live: with a shared home, another host may be running
+ * it. A live mark older than ABANDONED_DAYS is a host that went down mid-run.
  */
-export function killScript(layout: RemoteLayout): string {
+export function pruneScript(layout: HostLayout, keep: number): string {
+  const live = `find "$old" -mindepth 3 -maxdepth 3 -path '*/.director/live' -mtime -${ABANDONED_DAYS} -print -quit`
+  return [
+    `cd ${remoteShellWord(layout.projectDir)} && ls | grep -xE '${RUN_ID_PATTERN}' | sort -r | tail -n +${keep + 1} |`,
+    `while IFS= read -r old; do [ -n "$(${live})" ] || rm -rf -- "$old"; done`,
+  ].join(' ')
+}
+
+/**
+ * Ends every process of the run on this host, in one exec. It finds them two ways: the process
+ * group in the pid file, and every process whose environment holds the run's cookie (Jenkins'
+ * ProcessTreeKiller), which also finds those that left the group (`setsid`, `nohup`, double
+ * forks). TERM to all, up to 2 s for them to go, then KILL, repeated while any is left. Zombies
+ * have no environment left, so they never count. Waits up to 2 s for the pid file of a run just
+ * starting (not one that has ended).
+ */
+export function killScript(layout: HostLayout): string {
   const pkill = (signal: string): string => `command -v pkill >/dev/null 2>&1 && pkill -${signal} -s "$p"`
+  const group = (signal: string): string =>
+    `[ -n "$p" ] && { kill -s ${signal} -- "-$p" 2>/dev/null || kill -s ${signal} "$p" 2>/dev/null; ${pkill(signal)}; }`
   return [
     `f=${remoteShellWord(layout.pidFile)}`,
+    `c=${shellQuote(`DIRECTOR_RUN_ID=${layout.cookie}`)}`,
+    // The kill script's own environment lacks the cookie: it never finds itself.
+    String.raw`found() { grep -lzxsF -- "$c" /proc/[0-9]*/environ 2>/dev/null | sed 's,^/proc/\([0-9]*\)/environ$,\1,'; }`,
     'i=0',
-    'while [ ! -s "$f" ] && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done',
-    '[ -s "$f" ] || exit 0',
-    'p=$(cat "$f")',
-    'kill -s TERM -- "-$p" 2>/dev/null || kill -s TERM "$p" 2>/dev/null',
-    pkill('TERM'),
+    `l=${remoteShellWord(layout.liveFile)} d=${remoteShellWord(posix.dirname(layout.liveFile))}`,
+    // Not made yet, or made and live without a pid: the command is about to start.
+    'while { [ ! -d "$d" ] || [ -e "$l" ]; } && [ ! -s "$f" ] && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done',
+    'p=$(cat "$f" 2>/dev/null)',
+    group('TERM'),
+    'pids=$(found); [ -n "$pids" ] && kill -s TERM $pids 2>/dev/null',
     'i=0',
-    'while kill -s 0 -- "-$p" 2>/dev/null && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done',
-    'kill -s KILL -- "-$p" 2>/dev/null',
-    pkill('KILL'),
+    'while [ -n "$(found)" ] && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done',
+    group('KILL'),
+    'i=0',
+    'while pids=$(found) && [ -n "$pids" ] && [ "$i" -lt 10 ]; do kill -s KILL $pids 2>/dev/null; sleep 0.1; i=$((i + 1)); done',
     'exit 0',
   ].join('\n')
 }
 
 /** Streams the run's output folder as a tar archive; prints nothing when the folder is empty. */
-export function fetchFilesScript(layout: RemoteLayout): string {
+export function fetchFilesScript(layout: HostLayout): string {
   return `cd ${remoteShellWord(layout.outputDir)} 2>/dev/null && [ -n "$(ls -A)" ] && exec tar cf - .`
 }

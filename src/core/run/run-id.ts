@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 
-/** A run id: `2026-11-23T15-50-01.123Z-4f2a`. Sorts by start time; the suffix keeps two runs apart. */
-export function makeRunId(now: Date = new Date(), suffix: string = randomBytes(2).toString('hex')): string {
+/** A run id: `2026-11-23T15-50-01.123Z-4f2a9c`. Sorts by start time; the suffix keeps two runs apart. */
+export function makeRunId(now: Date = new Date(), suffix: string = randomBytes(3).toString('hex')): string {
   return `${now.toISOString().replaceAll(':', '-')}-${suffix}`
 }
 

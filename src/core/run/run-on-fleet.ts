@@ -1,13 +1,12 @@
-import {mkdir} from 'node:fs/promises'
-
 import type {FanOutOptions} from '../fanout/run-on-hosts.js'
 import type {Host} from '../inventory/host.js'
 import type {ConnectOptions} from '../ssh/connect.js'
 
 import {runOnHosts} from '../fanout/run-on-hosts.js'
+import {runPlace} from './host-layout.js'
 import {runFolder} from './local-layout.js'
+import {makeRunFolder, markLatest} from './out-folder.js'
 import {planRerun} from './plan-rerun.js'
-import {remoteLayout} from './remote-layout.js'
 import {makeRunId} from './run-id.js'
 import {type RunEvents, runOnHost} from './run-on-host.js'
 import {countStates, emptyHostRun, type HostRun, type RunReport} from './run-report.js'
@@ -32,7 +31,9 @@ export interface RunOptions {
 /**
  * `director run`: checks the request (a usage error runs nothing), then runs the script or
  * command on every host at once, each host's output streamed into
- * `<out>/<project>/<run id>/<host>/`, and writes summary.json, also after Ctrl-C.
+ * `<out>/<project>/<run id>/<host>/` (`latest` beside it points at the newest run), and writes
+ * summary.json, also after Ctrl-C. On the hosts, each run has its own folder per host under
+ * `<remote root>/run/<project>/`, and only the newest `keepRuns` of the project stay.
  * With `rerun`, repeats the project's last run on the hosts that ended that way.
  */
 export async function runOnFleet(hosts: Host[], request: RunRequest, options: RunOptions): Promise<RunOnFleetReport> {
@@ -53,7 +54,7 @@ export async function runOnFleet(hosts: Host[], request: RunRequest, options: Ru
   if (what === undefined) throw new Error('chooseWhat returned nothing without --rerun')
   const started = new Date()
   const runId = makeRunId(started)
-  const layout = remoteLayout(remoteRoot, request.project, runId, scriptName(what))
+  const place = runPlace(remoteRoot, request.project, runId, scriptName(what))
   const folder = runFolder(request.outDir, request.project, runId)
   const report = (runs: HostRun[]): RunOnFleetReport => ({
     version: 1,
@@ -72,12 +73,13 @@ export async function runOnFleet(hosts: Host[], request: RunRequest, options: Ru
   })
   // A rerun with nothing to do writes nothing: the earlier run stays the latest.
   if (hosts.length === 0) return report([])
-  await mkdir(folder, {recursive: true})
+  await makeRunFolder(request.outDir, folder)
+  await markLatest(folder)
   options.events?.onRunStart?.(hosts.map((host) => host.name))
   const plan = {
     what,
-    layout,
-    runId,
+    place,
+    keepRuns: request.keepRuns,
     runDir: folder,
     connect: options.connect,
     interrupt: options.fanOut.signal,

@@ -1,12 +1,13 @@
 import {mkdir} from 'node:fs/promises'
 
 import type {Host} from '../inventory/host.js'
-import type {RemoteLayout} from './remote-layout.js'
+import type {RunPlace} from './host-layout.js'
 
 import {failure} from '../host-result.js'
 import {type ConnectOptions, openSession} from '../ssh/connect.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {type FetchedFiles, fetchFiles} from './fetch-files.js'
+import {hostLayout} from './host-layout.js'
 import {asFailure, cutShort, writeHostRecord} from './host-record.js'
 import {hostFiles} from './local-layout.js'
 import {fetchFilesScript, killScript, runScript, type RunWhat} from './remote-scripts.js'
@@ -26,8 +27,9 @@ export interface RunEvents {
 /** Everything every host of one run shares. */
 export interface HostRunPlan {
   what: RunWhat
-  layout: RemoteLayout
-  runId: string
+  place: RunPlace
+  /** Run folders of the project each host keeps (this one included). */
+  keepRuns: number
   /** The local run folder. */
   runDir: string
   connect: ConnectOptions
@@ -49,6 +51,7 @@ export async function runOnHost(host: Host, plan: HostRunPlan, signal: AbortSign
   const started = performance.now()
   const since = (from: number): number => Math.round(performance.now() - from)
   const files = hostFiles(plan.runDir, host.name)
+  const layout = hostLayout(plan.place, host.name)
   await mkdir(files.folder, {recursive: true})
   plan.events.onHostStart?.(host.name)
   const run: HostRun = emptyHostRun(host.name, files.folder, 'unreachable')
@@ -61,20 +64,20 @@ export async function runOnHost(host: Host, plan: HostRunPlan, signal: AbortSign
       const uploadStarted = performance.now()
       const uploaded =
         plan.what.kind === 'script'
-          ? uploadScript(session, plan.what.script, plan.layout.script ?? '').then(() => {
+          ? uploadScript(session, plan.what.script, layout.script ?? '').then(() => {
               run.timings.uploadMs = since(uploadStarted)
             })
           : undefined
       uploaded?.catch(() => {})
       const runStarted = performance.now()
-      const exit = await streamExec(session, runScript(plan.layout, plan.what, plan.runId), {
+      const exit = await streamExec(session, runScript(layout, plan.what, plan.keepRuns), {
         stdoutFile: files.stdout,
         stderrFile: files.stderr,
         signal,
         ready: uploaded,
         onOutput: plan.events.onOutput && ((stream, chunk) => plan.events.onOutput?.(host.name, stream, chunk)),
         async stop() {
-          await session.exec(posixShell(killScript(plan.layout)), {signal: AbortSignal.timeout(10_000)})
+          await session.exec(posixShell(killScript(layout)), {signal: AbortSignal.timeout(10_000)})
         },
       })
       run.timings.runMs = since(runStarted)
@@ -85,7 +88,7 @@ export async function runOnHost(host: Host, plan: HostRunPlan, signal: AbortSign
         const filesSignal = ended ? AbortSignal.timeout(FILES_AFTER_TIMEOUT_MS) : signal
         const fetched = await fetchFiles(
           session,
-          fetchFilesScript(plan.layout),
+          fetchFilesScript(layout),
           files.files,
           either(filesSignal, plan.interrupt),
         )
@@ -119,6 +122,9 @@ function record(run: HostRun, exit: StreamedExit): void {
   run.stdoutBytes = exit.stdoutBytes
   run.stderrBytes = exit.stderrBytes
   run.stdoutSha256 = exit.stdoutSha256
+  run.stderrSha256 = exit.stderrSha256
+  run.stdoutHead = exit.stdoutHead
+  run.stderrHead = exit.stderrHead
   if (exit.exited) run.state = exit.code === 0 ? 'ok' : 'failed'
   else run.failure = failure('connection-lost', `${run.host}: the command ended without an exit status`)
 }

@@ -1,3 +1,5 @@
+import {join} from 'node:path'
+
 import type {Failure} from '../host-result.js'
 import type {RunWhat} from './remote-scripts.js'
 
@@ -33,10 +35,17 @@ export interface HostRun {
   /** Bytes of the files brought back from the host's output/ folder. */
   filesBytes: number
   files: number
-  /** sha256 of stdout, to fold identical outputs without reading them again. */
+  /** sha256 of stdout and of stderr, to fold identical outputs without reading them again. */
   stdoutSha256: string
+  stderrSha256: string
+  /** The first 4 KiB of stdout and of stderr as text (all of it when `stdoutBytes` is no more). */
+  stdoutHead: string
+  stderrHead: string
   /** The host's local folder: stdout, stderr, exit_code, timing, files/. */
   folder: string
+  /** The local files holding the whole stdout and stderr. */
+  stdoutFile: string
+  stderrFile: string
 }
 
 /** A whole run: what ran where, and every host's outcome in inventory order. */
@@ -63,11 +72,6 @@ export function countStates(hosts: HostRun[]): Record<RunState, number> {
   return counts
 }
 
-/** The state of a host whose command ended with this status. */
-export function stateOfExit(exitCode: null | number): RunState {
-  return exitCode === 0 ? 'ok' : 'failed'
-}
-
 /** A host's record before anything happened on it: no output, no files, no exit status. */
 export function emptyHostRun(host: string, folder: string, state: RunState): HostRun {
   return {
@@ -81,6 +85,11 @@ export function emptyHostRun(host: string, folder: string, state: RunState): Hos
     filesBytes: 0,
     files: 0,
     stdoutSha256: '',
+    stderrSha256: '',
+    stdoutHead: '',
+    stderrHead: '',
     folder,
+    stdoutFile: join(folder, 'stdout'),
+    stderrFile: join(folder, 'stderr'),
   }
 }

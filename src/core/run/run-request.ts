@@ -18,6 +18,8 @@ export interface RunRequest {
   rerun?: RerunState | undefined
   project: string
   remoteRoot: string
+  /** Run folders of the project each host keeps, this run's included (at least 1). */
+  keepRuns: number
   /** Base folder of local outputs: `<out>/<project>/<run id>/<host>/`. */
   outDir: string
   cwd: string

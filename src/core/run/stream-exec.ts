@@ -1,12 +1,12 @@
 import type {Readable} from 'node:stream'
 import type {ClientChannel} from 'ssh2'
 
-import {createHash} from 'node:crypto'
 import {createWriteStream} from 'node:fs'
 import {pipeline} from 'node:stream/promises'
 
 import {exitOf, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
+import {OutputTally} from './output-tally.js'
 import {TrailerCutter} from './status-trailer.js'
 import {untilAborted, watchSignal} from './watch-signal.js'
 
@@ -21,6 +21,10 @@ export interface StreamedExit {
   stdoutBytes: number
   stderrBytes: number
   stdoutSha256: string
+  stderrSha256: string
+  /** The first HEAD_BYTES of each stream, as text. */
+  stdoutHead: string
+  stderrHead: string
   /** Whether output/ holds files, from the run script's trailer; undefined when it did not come. */
   hasFiles: boolean | undefined
 }
@@ -53,8 +57,10 @@ export async function streamExec(
     // Recorded from the moment the channel opened: `true` can exit before this line runs.
     const ended = exitOf(channel)
     const stopWatch = watchSignal(channel, options)
-    const stdout = {bytes: 0, hash: createHash('sha256')}
-    const stderr = {bytes: 0, trailer: new TrailerCutter(), hasFiles: undefined as boolean | undefined}
+    const stdout = new OutputTally()
+    const stderr = new OutputTally()
+    const trailer = new TrailerCutter()
+    let hasFiles: boolean | undefined
     let readyError: unknown
     try {
       const see = (stream: OutputStream, chunk: Buffer): void => {
@@ -71,8 +77,7 @@ export async function streamExec(
       )
       await Promise.all([
         drain(channel, options.stdoutFile, function* (chunk) {
-          stdout.bytes += chunk.length
-          stdout.hash.update(chunk)
+          stdout.add(chunk)
           see('stdout', chunk)
           yield chunk
         }),
@@ -80,15 +85,15 @@ export async function streamExec(
           channel.stderr,
           options.stderrFile,
           function* (chunk) {
-            const passed = stderr.trailer.push(chunk)
-            stderr.bytes += passed.length
+            const passed = trailer.push(chunk)
+            stderr.add(passed)
             see('stderr', passed)
             yield passed
           },
           function* () {
-            const {hasFiles, rest} = stderr.trailer.end()
-            stderr.hasFiles = hasFiles
-            stderr.bytes += rest.length
+            const {hasFiles: flag, rest} = trailer.end()
+            hasFiles = flag
+            stderr.add(rest)
             see('stderr', rest)
             yield rest
           },
@@ -102,14 +107,19 @@ export async function streamExec(
 
     if (readyError !== undefined) throw readyError
     const exit = await ended
+    const out = stdout.finish()
+    const err = stderr.finish()
     return {
       code: exit?.code ?? null,
       signal: exit?.signal ?? null,
       exited: exit !== undefined,
       stdoutBytes: stdout.bytes,
       stderrBytes: stderr.bytes,
-      stdoutSha256: stdout.hash.digest('hex'),
-      hasFiles: stderr.hasFiles,
+      stdoutSha256: out.sha256,
+      stderrSha256: err.sha256,
+      stdoutHead: out.head,
+      stderrHead: err.head,
+      hasFiles,
     }
   })
 }

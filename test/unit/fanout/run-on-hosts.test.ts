@@ -57,7 +57,10 @@ describe('runOnHosts', () => {
       await sleep(5000, undefined, {signal})
       return 1
     })
-    assert.ok(results.every((r) => !r.ok && r.failure.kind === 'aborted'))
+    assert.deepEqual(
+      results.map((r) => [r.host, r.ok ? 'ok' : r.failure.kind]),
+      hosts.map((host) => [host.name, 'aborted']),
+    )
   })
 
   it('rethrows a usage error: the command itself is wrong', async () => {

@@ -9,13 +9,14 @@ import type {HostRun, RunReport} from '../../../src/core/run/run-report.js'
 
 import {planRerun} from '../../../src/core/run/plan-rerun.js'
 import {isRunId, makeRunId} from '../../../src/core/run/run-id.js'
+import {emptyHostRun} from '../../../src/core/run/run-report.js'
 import {chooseWhat, type RunRequest} from '../../../src/core/run/run-request.js'
 
 const cwd = mkdtempSync(join(tmpdir(), 'director-run-request-'))
 writeFileSync(join(cwd, 'job.sh'), 'true\n')
 after(() => rmSync(cwd, {recursive: true, force: true}))
 
-const base: RunRequest = {args: [], project: 'default', remoteRoot: '~/director', outDir: 'output', cwd}
+const base: RunRequest = {args: [], project: 'default', remoteRoot: '~/director', keepRuns: 5, outDir: 'output', cwd}
 
 describe('chooseWhat', () => {
   it('takes a script with its arguments, or a command', () => {
@@ -62,19 +63,7 @@ describe('planRerun', () => {
     origin: {address: 'inventory', port: 'default', user: 'default'},
     line: 1,
   })
-  const run = (name: string, state: HostRun['state']): HostRun => ({
-    host: name,
-    state,
-    exitCode: null,
-    signal: null,
-    timings: {totalMs: 1},
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    filesBytes: 0,
-    files: 0,
-    stdoutSha256: '',
-    folder: name,
-  })
+  const run = (name: string, state: HostRun['state']): HostRun => emptyHostRun(name, name, state)
   const last = {
     runId: 'R',
     what: {kind: 'command', command: 'x'},
