@@ -543,7 +543,7 @@ describe('director run on a fleet of 4 hosts', () => {
       [['run', 'job.sh', '-c', 'true'], /not both/],
       [['run'], /nothing to run/],
       [['run', '--rerun', 'failed', '--project', 'never'], /no earlier run of project "never"/],
-      [['run', '-c', 'true', '--project', '../x'], /invalid folder name/],
+      [['run', '-c', 'true', '--project', '../x'], /invalid project name/],
     ]
     for (const [args, message] of cases) {
       const {code, stderr} = await runCli([...args, '--out', join(work, 'usage')], options())

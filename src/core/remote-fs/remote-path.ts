@@ -33,15 +33,15 @@ function folderNameProblem(name: string): string | undefined {
 
 /**
  * A host's inventory name as one path component, the same on every run and unlike any other
- * name's: letters, digits, `.`, `_` and `-` stay, every other byte is `%XX` (`admin@node:22` ->
- * `admin%40node%3A22`; a leading `.` too). On homes shared by several hosts (NFS), what a
+ * name's: letters, digits, `@`, `.`, `_` and `-` stay, every other byte is `%XX` (`admin@node:22`
+ * -> `admin@node%3A22`; a leading `.` too). On homes shared by several hosts (NFS), what a
  * command leaves on a host goes under this name, so hosts never touch each other's files.
  */
 export function hostPathComponent(name: string): string {
   let safe = ''
   for (const byte of Buffer.from(name, 'utf8')) {
     const char = String.fromCodePoint(byte)
-    const kept = /[\w-]/.test(char) || (char === '.' && safe !== '')
+    const kept = /[\w@-]/.test(char) || (char === '.' && safe !== '')
     safe += kept && byte < 0x80 ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
 

@@ -1,7 +1,6 @@
-import {createHash} from 'node:crypto'
 import {posix} from 'node:path'
 
-import {checkFolderName, resolveRemotePath} from '../remote-fs/remote-path.js'
+import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote-fs/remote-path.js'
 
 /**
  * Where one host's part of one run lives, as paths the user would write (`~/director/...`).
@@ -36,7 +35,7 @@ export interface RunPlace {
 
 /** Checks the project, remote root and script name; throws a UsageError naming the bad one. */
 export function runPlace(remoteRoot: string, project: string, runId: string, scriptName?: string): RunPlace {
-  checkFolderName(project)
+  checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
   if (scriptName !== undefined) checkFolderName(scriptName)
   const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
@@ -45,7 +44,7 @@ export function runPlace(remoteRoot: string, project: string, runId: string, scr
 
 /** The layout of one host of the run. */
 export function hostLayout(place: RunPlace, host: string): HostLayout {
-  const folder = hostFolderName(host)
+  const folder = hostPathComponent(host)
   const projectDir = posix.join(place.root, 'run', place.project)
   const hostDir = posix.join(projectDir, place.runId, folder)
   const own = posix.join(hostDir, '.director')
@@ -58,15 +57,4 @@ export function hostLayout(place: RunPlace, host: string): HostLayout {
     liveFile: posix.join(own, 'live'),
     cookie: `${place.runId}-${folder}`,
   }
-}
-
-/**
- * An inventory name as one path component: letters, digits, `.`, `_`, `-` and `@` stay; any other
- * character becomes `_` and a short hash of the name is added, so two names never share a folder
- * (`[::1]:22` becomes `___1__22-<hash>`). A name of dots only is hashed too.
- */
-export function hostFolderName(name: string): string {
-  const safe = name.replaceAll(/[^\w.@-]/g, '_')
-  if (safe === name && !/^\.*$/.test(name)) return name
-  return `${safe}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`
 }

@@ -22,7 +22,7 @@ export interface RemoteLayout {
 
 /** Lays out a run; throws a UsageError for a bad project name or remote root. */
 export function remoteLayout(remoteRoot: string, project: string, runId: string, scriptName?: string): RemoteLayout {
-  checkFolderName(project)
+  checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
   if (scriptName !== undefined) checkFolderName(scriptName)
   const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'

@@ -50,7 +50,7 @@ describe('hostPathComponent', () => {
   const cases: Array<[string, string]> = [
     ['node01', 'node01'],
     ['127.0.1.1', '127.0.1.1'],
-    ['admin@node02:2222', 'admin%40node02%3A2222'],
+    ['admin@node02:2222', 'admin@node02%3A2222'],
     ['[2001:db8::10]:22', '%5B2001%3Adb8%3A%3A10%5D%3A22'],
     ['.hidden', '%2Ehidden'],
     ['a/b', 'a%2Fb'],
