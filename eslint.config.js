@@ -48,8 +48,26 @@ export default [
         {
           patterns: [
             {
+              group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**', '**/api/**'],
+              message: 'src/core must not depend on the CLI layer or the library front door built on it.',
+            },
+          ],
+        },
+      ],
+      'no-console': 'error',
+    },
+  },
+  {
+    // The library front door: typed options in, the core's reports out; no terminal.
+    files: ['src/api/**/*.ts', 'src/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
               group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**'],
-              message: 'src/core must not depend on the CLI layer.',
+              message: 'the library knows no terminal: the CLI is built on it, not the other way round.',
             },
           ],
         },

@@ -1,5 +1,6 @@
 import {Command, type Interfaces} from '@oclif/core'
 
+import type {FleetOptions} from '../api/fleet-options.js'
 import type {FanOutOptions} from '../core/fanout/run-on-hosts.js'
 import type {ConnectOptions} from '../core/ssh/connect.js'
 import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
@@ -93,6 +94,21 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     }
 
     return inventory
+  }
+
+  /** The library's fleet options from the shared flags: the commands call the library as users do. */
+  protected fleetOptions(flags: ConnectionFlagValues, inventory: Inventory): FleetOptions {
+    return {
+      inventory,
+      concurrency: flags.concurrency,
+      connectTimeout: flags['connect-timeout'],
+      timeout: flags.timeout,
+      retries: flags.retries,
+      identity: flags.identity,
+      knownHosts: flags['known-hosts'],
+      hostKeyCheck: flags['host-key-check'] as HostKeyCheck,
+      signal: this.signal,
+    }
   }
 
   /** Connection settings from the shared flags. ssh2 is loaded here, not at start-up. */

@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
+import {FLEET_DEFAULTS} from '../api/fleet-defaults.js'
 import {RERUN_STATES} from '../core/run/run-report.js'
+import {RUN_DEFAULTS} from '../core/run/run-request.js'
 
 /** Flags of every command that reads clients.conf. */
 export const inventoryFlags = {
@@ -26,19 +28,19 @@ export const connectionFlags = {
   ...inventoryFlags,
   concurrency: Flags.integer({
     char: 'f',
-    default: 64,
+    default: FLEET_DEFAULTS.concurrency,
     description: 'how many hosts to work on at once (fan-out)',
     min: 1,
     max: 4096,
   }),
   'connect-timeout': Flags.integer({
-    default: 10,
+    default: FLEET_DEFAULTS.connectTimeout,
     description: 'seconds to wait for TCP connect, SSH handshake and login',
     min: 1,
   }),
   timeout: Flags.integer({description: 'seconds the whole command may take per host (default: none)', min: 1}),
   retries: Flags.integer({
-    default: 2,
+    default: FLEET_DEFAULTS.retries,
     description: 'retries of a handshake that the host dropped (sshd MaxStartups), with jittered backoff',
     min: 0,
     max: 10,
@@ -53,7 +55,7 @@ export const connectionFlags = {
     helpValue: 'FILE',
   }),
   'host-key-check': Flags.string({
-    default: 'accept-new',
+    default: FLEET_DEFAULTS.hostKeyCheck,
     description:
       'strict: only known keys; accept-new: record unknown hosts; off: no check. A changed key is always refused unless off.',
     options: ['strict', 'accept-new', 'off'],
@@ -64,17 +66,17 @@ export const connectionFlags = {
 export const runFlags = {
   command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script (no upload)'}),
   project: Flags.string({
-    default: 'default',
+    default: RUN_DEFAULTS.project,
     description: 'groups runs: local folder <out>/<project>, remote folder run/<project>',
   }),
   'keep-runs': Flags.integer({
-    default: 5,
+    default: RUN_DEFAULTS.keepRuns,
     description: 'run folders of the project each host keeps under run/<project> (older ones are removed)',
     min: 1,
   }),
-  out: Flags.string({default: 'output', description: 'local base folder of run outputs', helpValue: 'DIR'}),
+  out: Flags.string({default: RUN_DEFAULTS.outDir, description: 'local base folder of run outputs', helpValue: 'DIR'}),
   'remote-root': Flags.string({
-    default: '~/director',
+    default: RUN_DEFAULTS.remoteRoot,
     description: 'remote folder holding run/<project>/<run id>/<host>/',
     helpValue: 'DIR',
   }),

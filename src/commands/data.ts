@@ -8,7 +8,8 @@ import {connectionFlags} from '../cli/flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {ProgressReporter} from '../cli/render/data-progress.js'
 import {renderDataPlan, renderDataResult} from '../cli/render/data.js'
-import {DEFAULT_EXTENSIONS, parseExtensions} from '../core/data/scan-data-dir.js'
+import {DATA_DEFAULTS} from '../core/data/data-defaults.js'
+import {parseExtensions} from '../core/data/scan-data-dir.js'
 
 export default class Data extends DirectorCommand<typeof Data> {
   static override args = {
@@ -28,14 +29,14 @@ export default class Data extends DirectorCommand<typeof Data> {
   static override flags = {
     ...connectionFlags,
     placement: Flags.string({
-      default: 'auto',
+      default: DATA_DEFAULTS.placement,
       description:
         'mod: the _<number> in a name picks host (n-1) mod N; random: uniform; auto: mod when every file has a number',
       options: ['auto', 'mod', 'random'],
     }),
     seed: Flags.integer({description: 'seed of --placement random, to repeat a placement'}),
     ext: Flags.string({
-      description: `extensions to send, comma-separated (default: ${DEFAULT_EXTENSIONS.join(',')})`,
+      description: `extensions to send, comma-separated (default: ${DATA_DEFAULTS.extensions.join(',')})`,
       exclusive: ['all'],
     }),
     all: Flags.boolean({description: 'send every regular file, whatever its extension'}),
@@ -46,7 +47,7 @@ export default class Data extends DirectorCommand<typeof Data> {
     }),
     'dry-run': Flags.boolean({description: 'print the plan (files and bytes per host) and send nothing'}),
     'remote-root': Flags.string({
-      default: '~/director',
+      default: DATA_DEFAULTS.remoteRoot,
       description: 'folder on the hosts under which data/<project>/ is written',
     }),
   }
@@ -54,12 +55,12 @@ export default class Data extends DirectorCommand<typeof Data> {
   public async run(): Promise<DataReport> {
     const {args, flags} = this
     const inventory = this.loadInventory(flags)
-    const {distributeData} = await import('../core/data/distribute-data.js')
+    const {distributeData} = await import('../api/data.js')
     const progress = this.jsonEnabled() ? undefined : new ProgressReporter(process.stderr)
     try {
       const request = {
         ...args,
-        extensions: flags.all ? undefined : parseExtensions(flags.ext ?? DEFAULT_EXTENSIONS.join(',')),
+        extensions: flags.all ? ('all' as const) : parseExtensions(flags.ext ?? DATA_DEFAULTS.extensions.join(',')),
         placement: flags.placement as PlacementMode,
         seed: flags.seed,
         keep: flags.keep,
@@ -73,11 +74,7 @@ export default class Data extends DirectorCommand<typeof Data> {
         },
         onProgress: (update: DataProgress) => progress?.update(update),
       }
-      const report = await distributeData({all: inventory.all, selected: inventory.hosts}, request, {
-        connect: await this.connectOptions(flags),
-        fanOut: this.fanOutOptions(flags),
-        events,
-      })
+      const report = await distributeData({...this.fleetOptions(flags, inventory), ...request, events})
       progress?.stop()
       if (!report.dryRun) for (const line of renderDataResult(report, makeColors())) this.log(line)
       this.setFailed(report.undelivered.length > 0)

@@ -28,14 +28,14 @@ export default class Mkdir extends DirectorCommand<typeof Mkdir> {
 
   public async run(): Promise<MkdirReport> {
     const inventory = this.loadInventory(this.flags)
-    const {mkdirOnHosts} = await import('../core/remote-fs/mkdir-on-hosts.js')
-    const request = {path: this.args.path, dirName: this.args.dirName, parents: this.flags.parents}
-    const report = await mkdirOnHosts(
-      inventory.hosts,
-      request,
-      await this.connectOptions(this.flags),
-      this.fanOutOptions(this.flags),
-    )
+    const {mkdir} = await import('../api/mkdir.js')
+    const {path, dirName} = this.args
+    const report = await mkdir({
+      ...this.fleetOptions(this.flags, inventory),
+      path,
+      dirName,
+      parents: this.flags.parents,
+    })
     for (const line of renderMkdir(report, makeColors())) this.log(line)
     this.setFailed(report.failed > 0)
     return report

@@ -32,7 +32,7 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
 
   public async run(): Promise<RunOnFleetReport> {
     const inventory = this.loadInventory(this.flags)
-    const {runOnFleet} = await import('../core/run/run-on-fleet.js')
+    const {run} = await import('../api/run.js')
     const color = makeColors()
     const quiet = this.jsonEnabled() || this.flags.gather
     const mode = quiet ? 'quiet' : this.flags.stream ? 'stream' : 'progress'
@@ -43,7 +43,8 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
       stderr: process.stderr,
     })
     const {flags} = this
-    const request = {
+    const report = await run({
+      ...this.fleetOptions(flags, inventory),
       script: this.args.script,
       args: this.positionals.slice(1),
       command: flags.command,
@@ -52,10 +53,8 @@ Each host's stdout, stderr, exit_code, timing and the files the script wrote und
       remoteRoot: flags['remote-root'],
       keepRuns: flags['keep-runs'],
       outDir: flags.out,
-      cwd: process.cwd(),
-    }
-    const options = {connect: await this.connectOptions(flags), fanOut: this.fanOutOptions(flags), events: view.events}
-    const report = await runOnFleet(inventory.hosts, request, options).finally(() => view.close())
+      events: view.events,
+    }).finally(() => view.close())
     if (flags.gather) for (const line of await renderGathered(report, color)) this.log(line)
     for (const line of renderRunSummary(report, color)) this.log(line)
     if (!flags.gather && !flags.stream) for (const line of renderFailedStderr(report, color)) this.log(line)

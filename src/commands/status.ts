@@ -25,10 +25,9 @@ export default class Status extends DirectorCommand<typeof Status> {
 
   public async run(): Promise<StatusReport> {
     const inventory = this.loadInventory(this.flags)
-    const {checkStatus} = await import('../core/probe/check-status.js')
-    const report = await checkStatus(inventory.hosts, {
-      connect: await this.connectOptions(this.flags),
-      fanOut: this.fanOutOptions(this.flags),
+    const {status} = await import('../api/status.js')
+    const report = await status({
+      ...this.fleetOptions(this.flags, inventory),
       icmp: this.flags.icmp,
       homes: this.flags.verbose,
     })

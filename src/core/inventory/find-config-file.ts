@@ -3,7 +3,8 @@ import {join, resolve} from 'node:path'
 
 import {UsageError} from '../errors.js'
 
-export type ConfigSource = 'config-dir' | 'env' | 'flag' | 'working-dir'
+/** Where a config file was found; `given`: not a file, its text came from the library's caller. */
+export type ConfigSource = 'config-dir' | 'env' | 'flag' | 'given' | 'working-dir'
 
 export interface ConfigFile {
   path: string

@@ -45,7 +45,16 @@ export function loadHosts(options: LoadHostsOptions): Inventory {
     cwd: options.cwd,
     configDir: options.configDir,
   })
-  const {entries, groups} = parseInventory(readText(file.path), file.path)
+  return resolveInventory(readText(file.path), file, options)
+}
+
+/** The same from the text of an inventory (the library's `{text}` and `{hosts}`); `label` names it in messages. */
+export function loadHostsFromText(text: string, label: string, options: Omit<LoadHostsOptions, 'clients'>): Inventory {
+  return resolveInventory(text, {path: label, source: 'given'}, options)
+}
+
+function resolveInventory(text: string, file: ConfigFile, options: Omit<LoadHostsOptions, 'clients'>): Inventory {
+  const {entries, groups} = parseInventory(text, file.path)
   const sshConfigFile = findSshConfig(options)
   const all = applySshConfig(entries, {
     text: sshConfigFile === undefined ? undefined : readText(sshConfigFile),
@@ -56,7 +65,7 @@ export function loadHosts(options: LoadHostsOptions): Inventory {
   return {file, sshConfigFile, all, hosts, groups}
 }
 
-function findSshConfig(options: LoadHostsOptions): string | undefined {
+function findSshConfig(options: Omit<LoadHostsOptions, 'clients'>): string | undefined {
   const named = options.sshConfig ?? (options.env.DIRECTOR_SSH_CONFIG || undefined)
   if (named !== undefined) {
     const path = resolve(options.cwd, named)

@@ -2,6 +2,9 @@ import {posix} from 'node:path'
 
 import {UsageError} from '../errors.js'
 
+/** Where director keeps its files on a host unless `--remote-root` says otherwise. */
+export const DEFAULT_REMOTE_ROOT = '~/director'
+
 /**
  * Where a user-given remote path points, as the remote shell would read it: `~` and
  * `~/x` are the login home, a relative path is relative to the home, `/x` is absolute.

@@ -3,9 +3,6 @@ import {posix} from 'node:path'
 import {checkFolderName, resolveRemotePath} from '../remote-fs/remote-path.js'
 import {shellQuote} from '../ssh/shell-quote.js'
 
-/** The default remote root; `~` is the login home on each host. */
-export const DEFAULT_REMOTE_ROOT = '~/director'
-
 /**
  * The project-wide layout (`bin/<project>/<script>`) that `task start` uploads into. `director
  * run` no longer uses it: each of its hosts has a folder of its own per run (host-layout.ts).

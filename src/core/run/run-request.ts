@@ -5,6 +5,15 @@ import type {RunWhat} from './remote-scripts.js'
 import type {RerunState} from './run-report.js'
 
 import {UsageError} from '../errors.js'
+import {DEFAULT_REMOTE_ROOT} from '../remote-fs/remote-path.js'
+
+/** The defaults of a run's request, the same for the library and the CLI's flags. */
+export const RUN_DEFAULTS = {
+  project: 'default',
+  remoteRoot: DEFAULT_REMOTE_ROOT,
+  keepRuns: 5,
+  outDir: 'output',
+} as const
 
 /** `director run` as the user asked for it, before anything is checked. */
 export interface RunRequest {

@@ -1,0 +1,61 @@
+import type {FanOutOptions} from '../core/fanout/run-on-hosts.js'
+import type {Host} from '../core/inventory/host.js'
+import type {Inventory} from '../core/inventory/load-hosts.js'
+import type {ConnectOptions} from '../core/ssh/connect.js'
+import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
+
+import {makeConnectOptions} from '../core/ssh/connect-options.js'
+import {FLEET_DEFAULTS} from './fleet-defaults.js'
+
+/**
+ * How every remote command reaches its hosts: the options of the CLI's shared flags, in
+ * camelCase, times in seconds as the flags take them.
+ */
+export interface FleetOptions {
+  /** The hosts to work on: `inventory.hosts` (after `limit`) of `loadInventory`. */
+  inventory: Inventory
+  /** Hosts worked on at once (`-f`); default 64. */
+  concurrency?: number | undefined
+  /** Seconds for the TCP connect, SSH handshake and login (`--connect-timeout`); default 10. */
+  connectTimeout?: number | undefined
+  /** Seconds the whole command may take per host (`--timeout`); default none. */
+  timeout?: number | undefined
+  /** Retries of a handshake the host dropped, with jittered backoff (`--retries`); default 2. */
+  retries?: number | undefined
+  /** Private key file (`-i`); default ssh-agent, ssh_config's IdentityFile, ~/.ssh/id_*. */
+  identity?: string | undefined
+  /** known_hosts file (`--known-hosts`); default ssh_config's UserKnownHostsFile, ~/.ssh/known_hosts. */
+  knownHosts?: string | undefined
+  /** `strict`, `accept-new` (default) or `off`; a changed key is refused unless `off`. */
+  hostKeyCheck?: HostKeyCheck | undefined
+  /** Ends the command early (as Ctrl-C does): sessions close and the report says what was done. */
+  signal?: AbortSignal | undefined
+  /** Where SSH_AUTH_SOCK is read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv | undefined
+}
+
+/** What a core entry takes: the selected hosts, the connection and the fan-out. */
+export interface ResolvedFleet {
+  hosts: Host[]
+  all: Host[]
+  connect: ConnectOptions
+  fanOut: FanOutOptions
+}
+
+/** Turns the options into what the core takes: keys and known_hosts are read once per command. */
+export function resolveFleet(options: FleetOptions): ResolvedFleet {
+  const connect = makeConnectOptions({
+    connectTimeoutSeconds: options.connectTimeout ?? FLEET_DEFAULTS.connectTimeout,
+    retries: options.retries ?? FLEET_DEFAULTS.retries,
+    hostKeyCheck: options.hostKeyCheck ?? FLEET_DEFAULTS.hostKeyCheck,
+    knownHostsFile: options.knownHosts,
+    identity: options.identity,
+    env: options.env ?? process.env,
+  })
+  const fanOut = {
+    concurrency: options.concurrency ?? FLEET_DEFAULTS.concurrency,
+    signal: options.signal,
+    timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
+  }
+  return {hosts: options.inventory.hosts, all: options.inventory.all, connect, fanOut}
+}

@@ -1,0 +1,15 @@
+import {checkStatus, type StatusReport} from '../core/probe/check-status.js'
+import {type FleetOptions, resolveFleet} from './fleet-options.js'
+
+export interface StatusOptions extends FleetOptions {
+  /** Ping each host twice first (`--no-icmp`: false); default true. */
+  icmp?: boolean | undefined
+  /** Also ask each host for its home folder's identity, to name hosts that share one (`-v`). */
+  homes?: boolean | undefined
+}
+
+/** `director status`: two ICMP pings and an SSH login per host, every host at once. */
+export async function status(options: StatusOptions): Promise<StatusReport> {
+  const {hosts, connect, fanOut} = resolveFleet(options)
+  return checkStatus(hosts, {connect, fanOut, icmp: options.icmp ?? true, homes: options.homes ?? false})
+}

@@ -1,0 +1,32 @@
+/**
+ * director as a library: the same commands as the CLI, taking the options of its flags (in
+ * camelCase) plus an AbortSignal and event callbacks, and returning the very report the CLI
+ * prints with `--json`. A mistake in the input throws a `UsageError` with the CLI's one-line
+ * message; a host's failure is a value in the report.
+ *
+ * ```ts
+ * import {loadInventory, run, status} from 'director'
+ * const inventory = loadInventory({file: 'clients.conf'})
+ * const report = await status({inventory, icmp: false})
+ * ```
+ */
+export {type DataOptions, distributeData} from './api/data.js'
+export {FLEET_DEFAULTS} from './api/fleet-defaults.js'
+export type {FleetOptions} from './api/fleet-options.js'
+export {type InventorySource, loadInventory, type LoadInventoryOptions} from './api/inventory.js'
+export {mkdir, type MkdirOptions} from './api/mkdir.js'
+export {run, type RunOptions} from './api/run.js'
+export {status, type StatusOptions} from './api/status.js'
+export type {FileFailure} from './core/data/deliver-to-host.js'
+export type {DataEvents, DataProgress, DataReport, HostProgress, HostShare} from './core/data/distribute-data.js'
+export type {PlacementMode} from './core/data/plan-placement.js'
+export {UsageError} from './core/errors.js'
+export type {Failure, FailureKind, HostResult} from './core/host-result.js'
+export type {Host} from './core/inventory/host.js'
+export type {Inventory} from './core/inventory/load-hosts.js'
+export type {HostStatus, IcmpCheck, SshCheck, StatusReport} from './core/probe/check-status.js'
+export type {MadeDirectory} from './core/remote-fs/make-directory.js'
+export type {MkdirReport} from './core/remote-fs/mkdir-on-hosts.js'
+export type {RunEvents, RunOnFleetReport} from './core/run/run-on-fleet.js'
+export type {HostRun, RerunState, RunState} from './core/run/run-report.js'
+export type {HostKeyCheck} from './core/ssh/host-key-policy.js'
