@@ -17,7 +17,9 @@ export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<
 /** The values of `connectionFlags`, as every remote command has them. */
 export interface ConnectionFlagValues {
   concurrency: number
+  /** Milliseconds (duration flags parse into ms). */
   'connect-timeout': number
+  /** Milliseconds. */
   timeout?: number | undefined
   retries: number
   identity?: string | undefined
@@ -63,7 +65,9 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
       strict: ctor.strict,
     }).catch((error: unknown) => {
       // Whatever the parser rejects (a flag's value, a missing value, an unknown flag) is the user's mistake.
-      throw error instanceof UsageError ? error : new UsageError(parseErrorLine(String((error as Error).message)))
+      // oclif prefixes the message of an error a flag's parser threw ("Parsing --timeout\n\t...").
+      const whole = error instanceof UsageError && !error.message.includes('\n')
+      throw whole ? error : new UsageError(parseErrorLine(String((error as Error).message)))
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
@@ -101,8 +105,8 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     return {
       inventory,
       concurrency: flags.concurrency,
-      connectTimeout: flags['connect-timeout'],
-      timeout: flags.timeout,
+      connectTimeout: flags['connect-timeout'] / 1000,
+      timeout: flags.timeout === undefined ? undefined : flags.timeout / 1000,
       retries: flags.retries,
       identity: flags.identity,
       knownHosts: flags['known-hosts'],
@@ -115,7 +119,7 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
   protected async connectOptions(flags: ConnectionFlagValues): Promise<ConnectOptions> {
     const {makeConnectOptions} = await import('../core/ssh/connect-options.js')
     return makeConnectOptions({
-      connectTimeoutSeconds: flags['connect-timeout'],
+      connectTimeoutSeconds: flags['connect-timeout'] / 1000,
       retries: flags.retries,
       hostKeyCheck: flags['host-key-check'] as HostKeyCheck,
       knownHostsFile: flags['known-hosts'],
@@ -129,7 +133,7 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
     return {
       concurrency: flags.concurrency,
       signal: this.signal,
-      timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+      timeoutMs: flags.timeout,
     }
   }
 

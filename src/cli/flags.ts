@@ -1,8 +1,28 @@
 import {Flags} from '@oclif/core'
 
 import {FLEET_DEFAULTS} from '../api/fleet-defaults.js'
+import {type DurationRules, parseDuration} from '../core/duration.js'
+import {UsageError} from '../core/errors.js'
 import {RERUN_STATES} from '../core/run/run-report.js'
 import {RUN_DEFAULTS} from '../core/run/run-request.js'
+
+/** The help value of every duration flag (also how `director config` knows one). */
+export const DURATION_HELP = 'DURATION'
+
+/**
+ * A duration flag: `500ms`, `30s`, `1m30s` or a bare number of seconds, parsed by the one parser
+ * into milliseconds (also from settings files and DIRECTOR_* variables). `maxBareSeconds` and
+ * `formerUnit` catch numbers written in a unit the flag used to take. Zero is refused: no wait
+ * of director's may be empty.
+ */
+export const durationFlag = Flags.custom<number, DurationRules>({
+  helpValue: DURATION_HELP,
+  async parse(input, _context, flag) {
+    const ms = parseDuration(input, `--${flag.name}`, flag)
+    if (ms <= 0) throw new UsageError(`--${flag.name}: "${input}" is no time at all: give a duration above 0, e.g. 30s`)
+    return ms
+  },
+})
 
 /** Flags of every command that reads clients.conf. */
 export const inventoryFlags = {
@@ -33,12 +53,13 @@ export const connectionFlags = {
     min: 1,
     max: 4096,
   }),
-  'connect-timeout': Flags.integer({
-    default: FLEET_DEFAULTS.connectTimeout,
-    description: 'seconds to wait for TCP connect, SSH handshake and login',
-    min: 1,
+  'connect-timeout': durationFlag({
+    default: FLEET_DEFAULTS.connectTimeout * 1000,
+    description: 'TCP connect, SSH handshake and login, e.g. 10s (a bare number is seconds)',
   }),
-  timeout: Flags.integer({description: 'seconds the whole command may take per host (default: none)', min: 1}),
+  timeout: durationFlag({
+    description: 'the whole command per host, e.g. 10m (default: none; a bare number is seconds)',
+  }),
   retries: Flags.integer({
     default: FLEET_DEFAULTS.retries,
     description: 'retries of a handshake that the host dropped (sshd MaxStartups), with jittered backoff',

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {loadPorts, type PortList} from '../core/local/load-ports.js'
 import {resolveStateDir} from '../core/local/state-file.js'
+import {durationFlag} from './flags.js'
 
 /** `--state-dir`: director's local state (local services, task records, keep logs), one place for all. */
 export const stateDirFlag = {
@@ -41,4 +42,20 @@ export function portFilterOf(flags: {ports?: string | undefined}, configDir: str
 /** Finds and parses port.conf as `--ports` / DIRECTOR_PORTS say. */
 export function portsOf(flags: {ports?: string | undefined}, configDir: string): PortList {
   return loadPorts({ports: flags.ports, env: process.env, cwd: process.cwd(), configDir})
+}
+
+/**
+ * `--timeout` of the local-mode commands: a duration like every other (`500ms`, `3s`). It was
+ * milliseconds before; a bare number above a minute is surely one of those, and is refused with
+ * the new form rather than waited for.
+ */
+export function localTimeoutFlag(defaultMs: number, description: string) {
+  return {
+    timeout: durationFlag({
+      default: defaultMs,
+      description: `${description}, e.g. 3s or 500ms`,
+      maxBareSeconds: 60,
+      formerUnit: 'milliseconds',
+    }),
+  }
 }

@@ -10,6 +10,8 @@ import {
   settingsPaths,
   type SettingType,
 } from '../core/settings/settings-file.js'
+import {DURATION_HELP} from './flags.js'
+import {formatDuration} from './render/units.js'
 
 type AnyFlag = Interfaces.Flag<unknown>
 type FlagMap = Record<string, AnyFlag>
@@ -149,5 +151,7 @@ function rawSetting(
   if (file !== undefined && value !== undefined) return {key, flag: `--${name}`, value, source: file.path}
   const builtIn =
     typeof flag.default === 'function' ? null : ((flag.default as boolean | number | string | undefined) ?? null)
-  return {key, flag: `--${name}`, value: builtIn, source: 'default'}
+  // A duration's default is milliseconds inside; shown as a user would write it.
+  const shown = flag.type === 'option' && flag.helpValue === DURATION_HELP && typeof builtIn === 'number'
+  return {key, flag: `--${name}`, value: shown ? formatDuration(builtIn) : builtIn, source: 'default'}
 }

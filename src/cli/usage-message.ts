@@ -12,7 +12,12 @@ export function parseErrorLine(message: string): string {
     .filter((line) => line !== '' && !/^(See more help|Note:|Alternatively)/.test(line))
   const [first = 'invalid command line', ...rest] = lines
   const parsing = /^Parsing (--\S+)$/.exec(first)
-  if (parsing) return `${parsing[1]}: ${lowerFirst(rest.join('; '))} (see --help)`
+  if (parsing) {
+    // A flag's own parser may name the flag already (the duration flags do).
+    const why = rest.join('; ')
+    return why.startsWith(`${parsing[1]}: `) ? `${why} (see --help)` : `${parsing[1]}: ${lowerFirst(why)} (see --help)`
+  }
+
   if (!first.endsWith(':') || rest.length === 0) return `${first} (see --help)`
   // "The following error occurred:" and its reasons (exclusive flags, dependencies).
   if (/^The following errors? occurred:$/.test(first)) return `${rest.join('; ')} (see --help)`

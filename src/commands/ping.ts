@@ -1,9 +1,7 @@
-import {Flags} from '@oclif/core'
-
 import type {PingReport} from '../core/local/ping-local.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {portsFlag, portsOf, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
+import {localTimeoutFlag, portsFlag, portsOf, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderPing} from '../cli/render/local.js'
 import {pingLocal} from '../core/local/ping-local.js'
@@ -14,18 +12,13 @@ export default class Ping extends DirectorCommand<typeof Ping> {
 Prints the reply and the round-trip time per port, or OFF with the reason (refused, timeout, ...). Exit code 1 when any port is OFF.`
   static override examples = [
     '<%= config.bin %> ping',
-    '<%= config.bin %> ping --ports ./my-ports.conf --timeout 500',
+    '<%= config.bin %> ping --ports ./my-ports.conf --timeout 500ms',
     '<%= config.bin %> ping --json',
   ]
   static override flags = {
     ...portsFlag,
     ...stateDirFlag,
-    timeout: Flags.integer({
-      default: 3000,
-      description: 'milliseconds to wait for each connection and its reply',
-      helpValue: 'MS',
-      min: 1,
-    }),
+    ...localTimeoutFlag(3000, 'how long to wait for each connection and its reply'),
   }
 
   public async run(): Promise<PingReport> {

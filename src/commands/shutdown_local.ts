@@ -1,10 +1,9 @@
 /* eslint-disable unicorn/filename-case -- named exactly like the command id (STYLE.md) */
-import {Flags} from '@oclif/core'
 
 import type {ShutdownReport} from '../core/local/shutdown-local.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {portFilterOf, portsFilterFlag, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
+import {localTimeoutFlag, portFilterOf, portsFilterFlag, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderShutdown} from '../cli/render/local.js'
 import {shutdownLocal} from '../core/local/shutdown-local.js'
@@ -21,12 +20,7 @@ Sends "shutdown" to each and waits for it to exit; one that does not stop in tim
   static override flags = {
     ...portsFilterFlag,
     ...stateDirFlag,
-    timeout: Flags.integer({
-      default: 5000,
-      description: 'milliseconds to wait for the reply, then for the exit, then for the exit after SIGTERM',
-      helpValue: 'MS',
-      min: 1,
-    }),
+    ...localTimeoutFlag(5000, 'how long to wait for the reply, then for the exit, then for the exit after SIGTERM'),
   }
 
   public async run(): Promise<ShutdownReport> {

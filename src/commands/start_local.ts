@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 import type {StartReport} from '../core/local/start-local.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {portsFlag, portsOf, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
+import {localTimeoutFlag, portsFlag, portsOf, stateDirFlag, stateDirOf} from '../cli/local-flags.js'
 import {makeColors} from '../cli/render/colors.js'
 import {renderStart} from '../cli/render/local.js'
 import {startLocal} from '../core/local/start-local.js'
@@ -24,12 +24,7 @@ Each service is detached (it outlives this command), recorded in the state file 
     ...stateDirFlag,
     host: Flags.string({default: '127.0.0.1', description: 'address to listen on (no authentication!)'}),
     foreground: Flags.boolean({description: 'serve in this terminal instead of detaching; Ctrl-C stops them'}),
-    timeout: Flags.integer({
-      default: 10_000,
-      description: 'milliseconds to wait for each service to listen, then to answer a ping',
-      helpValue: 'MS',
-      min: 1,
-    }),
+    ...localTimeoutFlag(10_000, 'how long to wait for each service to listen, then to answer a ping'),
   }
 
   public async run(): Promise<StartReport> {

@@ -62,6 +62,7 @@ describe('the director binary', () => {
     assert.equal(stderr, 'Error: Nonexistent flag: --bogus (see --help)\n')
   })
 
+  const DURATION_FORMS = 'a number and a unit: 500ms, 30s, 1m30s, 12h, 7d; a bare number is seconds'
   const taskList = 'task commands: task list, task logs, task prune, task start, task stop'
   const usageMistakes: Array<[string[], string]> = [
     [
@@ -70,9 +71,17 @@ describe('the director binary', () => {
     ],
     [
       ['run', '-c', 'true', '--timeout', '0'],
-      '--timeout: expected an integer greater than or equal to 1 but received: 0 (see --help)',
+      '--timeout: "0" is no time at all: give a duration above 0, e.g. 30s (see --help)',
     ],
     [['run', '-c'], 'Flag --command expects a value (see --help)'],
+    [
+      ['run', '-c', 'true', '--timeout', '10sec'],
+      `--timeout: "10sec" is not a duration (${DURATION_FORMS}) (see --help)`,
+    ],
+    [
+      ['ping', '--timeout', '3000'],
+      '--timeout: "3000" is 3000 seconds (it used to mean milliseconds): write the unit, e.g. 3000ms or 3s (see --help)',
+    ],
     [['status', '--retries', 'x'], '--retries: expected an integer but received: x (see --help)'],
     [
       ['status', '--host-key-check', 'maybe'],

@@ -75,7 +75,10 @@ describe('local mode (e2e, bin/run.js)', () => {
     const text = await runCli(['list', ...flags])
     assert.match(text.stdout, /^PID +PORT +HOST +UPTIME +STATUS +MODE\n/)
     for (const [i, port] of ports.entries()) {
-      assert.match(text.stdout, new RegExp(`^${pids[i]} +${port} +127\\.0\\.0\\.1 +\\d+s +alive +detached$`, 'm'))
+      assert.match(
+        text.stdout,
+        new RegExp(`^${pids[i]} +${port} +127\\.0\\.0\\.1 +\\d+(\\.\\d)?m?s +alive +detached$`, 'm'),
+      )
     }
 
     const stop = await cli<ShutdownReport>(['shutdown_local', ...flags])

@@ -70,6 +70,21 @@ describe('settings files and DIRECTOR_* variables', () => {
     assert.match(text.stdout, /^connectTimeout +3 +config\/director\.json$/m)
   })
 
+  test('durations: one format in settings as on the command line; an old millisecond number is refused', async () => {
+    rmSync(userFile, {force: true})
+    write(projectFile, {connectTimeout: '1m30s'})
+    const {json} = await runCliJson<{settings: EffectiveSetting[]}>(['config'], options())
+    assert.equal(json.settings.find((s) => s.key === 'connectTimeout')?.value, '1m30s')
+    write(projectFile, {timeout: 3000})
+    const ping = await runCli(['ping', '--ports', 'ports.conf'], options())
+    assert.equal(ping.code, 2)
+    assert.equal(
+      ping.stderr,
+      'Error: config/director.json: key "timeout": --timeout: "3000" is 3000 seconds (it used to mean milliseconds): write the unit, e.g. 3000ms or 3s\n',
+    )
+    rmSync(projectFile, {force: true})
+  })
+
   test('an unknown key or a wrong type is a usage error naming the file and the key (exit 2)', async () => {
     rmSync(userFile, {force: true})
     const cases: Array<[unknown, string]> = [

@@ -67,7 +67,7 @@ describe('data progress', () => {
   it('draws a bar with files, bytes, rate, ETA and failures', () => {
     assert.equal(
       progressBar(progress, 1000, 200),
-      '[##################......] 15/20 files 15.0 KiB/20.0 KiB 15.0 KiB/s ETA 0.3s | 3 failed (1 checksum)',
+      '[##################......] 15/20 files 15.0 KiB/20.0 KiB 15.0 KiB/s ETA 333ms | 3 failed (1 checksum)',
     )
   })
 

@@ -1,7 +1,7 @@
 import type {DataProgress, HostProgress} from '../../core/data/distribute-data.js'
 
 import {failureWords} from './failure-words.js'
-import {formatBytes, formatSeconds} from './units.js'
+import {formatBytes, formatDuration} from './units.js'
 
 /**
  * The original tool's line, printed every few seconds when stderr is not a terminal. "failed"
@@ -32,7 +32,7 @@ export function progressBar(progress: DataProgress, elapsedMs: number, columns =
   const files = `${progress.filesDone}/${progress.filesTotal} files`
   const bytes = `${formatBytes(progress.bytesSent)}/${formatBytes(progress.bytesTotal)}`
   const speed = `${formatBytes(rate)}/s`
-  const when = progress.finished ? `done in ${formatSeconds(seconds)}` : `ETA ${formatSeconds(eta)}`
+  const when = progress.finished ? `done in ${formatDuration(seconds * 1000)}` : `ETA ${formatDuration(eta * 1000)}`
   const failed =
     progress.failedChecksum > 0
       ? `| ${progress.failed} failed (${progress.failedChecksum} checksum)`

@@ -7,6 +7,7 @@ import type {ShutdownReport} from '../../core/local/shutdown-local.js'
 import type {StartReport} from '../../core/local/start-local.js'
 
 import {formatTable} from './table.js'
+import {formatDuration} from './units.js'
 
 /** `start_local`: one line per port, in port.conf order. */
 export function renderStart(report: StartReport, c: ChalkInstance): string[] {
@@ -63,21 +64,11 @@ export function renderList(report: ListReport, c: ChalkInstance): string[] {
     String(s.pid),
     String(s.port),
     s.host,
-    formatUptime(s.uptimeMs),
+    formatDuration(s.uptimeMs),
     s.status === 'alive' ? c.green('alive') : c.yellow('stale'),
     s.foreground ? 'foreground' : 'detached',
   ])
   return formatTable([['PID', 'PORT', 'HOST', 'UPTIME', 'STATUS', 'MODE'], ...rows])
-}
-
-/** `42s`, `5m07s`, `2h05m`, `3d04h`. */
-export function formatUptime(ms: number): string {
-  const s = Math.floor(ms / 1000)
-  const pad = (n: number): string => String(n).padStart(2, '0')
-  if (s < 60) return `${s}s`
-  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`
-  return `${Math.floor(s / 86_400)}d${pad(Math.floor(s / 3600) % 24)}h`
 }
 
 function describeFailure(failure: LocalFailure): string {

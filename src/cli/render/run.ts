@@ -5,12 +5,7 @@ import type {HostRun} from '../../core/run/run-report.js'
 
 import {failureWords} from './failure-words.js'
 import {formatTable} from './table.js'
-import {formatBytes} from './units.js'
-
-/** Milliseconds as `850 ms` or `12.3 s`. */
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
-}
+import {formatBytes, formatDuration} from './units.js'
 
 /** The summary of `director run`: one row per host in inventory order, the counts, the folder. */
 export function renderRunSummary(report: RunOnFleetReport, color: ChalkInstance): string[] {

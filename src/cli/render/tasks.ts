@@ -7,7 +7,7 @@ import type {StopReport} from '../../core/tasks/stop-tasks.js'
 import type {TaskState} from '../../core/tasks/task-state.js'
 
 import {formatTable} from './table.js'
-import {formatSeconds} from './units.js'
+import {formatDuration} from './units.js'
 
 function stateColor(color: ChalkInstance, state: TaskState): (text: string) => string {
   if (state === 'running' || state === 'finished') return color.green
@@ -33,7 +33,7 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
     task.host,
     task.pid === null ? '-' : String(task.pid),
     stateColor(color, task.state)(task.state),
-    task.uptimeSeconds === null ? '-' : formatSeconds(task.uptimeSeconds),
+    task.uptimeSeconds === null ? '-' : formatDuration(task.uptimeSeconds * 1000),
     task.signal ?? (task.exitCode === null ? '-' : String(task.exitCode)),
     task.reason ?? '',
   ])

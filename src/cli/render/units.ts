@@ -11,13 +11,21 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`
 }
 
-/** 3725 -> "1h02m", 65 -> "1m05s", 7.5 -> "7.5s". */
-export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?'
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`
-  const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `${minutes}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
+/**
+ * The one formatter of durations (milliseconds): 850 -> "850ms", 7500 -> "7.5s", 65000 ->
+ * "1m05s", 3725000 -> "1h02m", 273600000 -> "3d04h"; "?" for an unknown (infinite) one.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?'
+  if (ms < 1000) return `${Math.round(ms)}ms`
+  const seconds = ms / 1000
+  if (seconds < 10) return `${seconds.toFixed(1)}s`
+  const s = Math.round(seconds)
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`
+  return `${Math.floor(s / 86_400)}d${pad(Math.floor(s / 3600) % 24)}h`
 }
 
 /** Megabytes (10^6 bytes) per second, as transfer tools print rates. */

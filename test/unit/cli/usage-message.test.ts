@@ -10,6 +10,11 @@ describe('parseErrorLine (oclif parser messages on one line)', () => {
       'Parsing --concurrency \n\tExpected an integer greater than or equal to 1 but received: 0\nSee more help with --help',
       '--concurrency: expected an integer greater than or equal to 1 but received: 0 (see --help)',
     ],
+    [
+      "a flag parser's own message that names the flag already",
+      'Parsing --timeout \n\t--timeout: "5x" is not a duration\nSee more help with --help',
+      '--timeout: "5x" is not a duration (see --help)',
+    ],
     ['a flag without its value', 'Flag --command expects a value', 'Flag --command expects a value (see --help)'],
     [
       'an unknown flag',
