@@ -1,5 +1,7 @@
+import type {DataEvents, DataReport} from '../core/data/types.js'
+
 import {DATA_DEFAULTS} from '../core/data/data-defaults.js'
-import {type DataEvents, type DataReport, distributeData as distribute} from '../core/data/distribute-data.js'
+import {distributeData as distribute} from '../core/data/distribute-data.js'
 import {type PlacementMode} from '../core/data/plan-placement.js'
 import {type FleetOptions, resolveFleet} from './fleet-options.js'
 

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {DataProgress, DataReport} from '../core/data/distribute-data.js'
 import type {PlacementMode} from '../core/data/plan-placement.js'
+import type {DataProgress, DataReport} from '../core/data/types.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags} from '../cli/flags.js'

@@ -1,7 +1,7 @@
 /* eslint-disable unicorn/filename-case -- named exactly like the command id (STYLE.md) */
 import {Flags} from '@oclif/core'
 
-import type {StartReport} from '../core/local/start-local.js'
+import type {StartReport} from '../core/local/types.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
 import {localTimeoutFlag, portsFlag, portsOf, stateDirFlag, stateDirOf} from '../cli/local-flags.js'

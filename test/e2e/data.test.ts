@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import type {DataReport} from '../../src/core/data/distribute-data.js'
+import type {DataReport} from '../../src/core/data/types.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'

@@ -4,7 +4,7 @@ import {Socket} from 'node:net'
 import {after, before, describe, it} from 'node:test'
 
 import type {PingReport} from '../../src/core/local/ping-local.js'
-import type {StartReport} from '../../src/core/local/start-local.js'
+import type {StartReport} from '../../src/core/local/types.js'
 
 import {MAX_LINE_BYTES, NOT_UNDERSTOOD} from '../../src/core/local/echo-server.js'
 import {converse, freePorts, isRunning, killAll, makeSandbox, runCli} from '../helpers/local.js'

@@ -6,7 +6,7 @@ import {after, describe, it} from 'node:test'
 import type {ListReport} from '../../src/core/local/list-local.js'
 import type {PingReport} from '../../src/core/local/ping-local.js'
 import type {ShutdownReport} from '../../src/core/local/shutdown-local.js'
-import type {StartReport} from '../../src/core/local/start-local.js'
+import type {StartReport} from '../../src/core/local/types.js'
 
 import {freePorts, isRunning, killAll, makeSandbox, runCli, waitUntil} from '../helpers/local.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import type {DataProgress, HostProgress} from '../../src/core/data/distribute-data.js'
+import type {DataProgress, HostProgress} from '../../src/core/data/types.js'
 
 import {hostProgressLines, progressBar, progressLine, ProgressReporter} from '../../src/cli/render/data-progress.js'
 import {failure} from '../../src/core/host-result.js'

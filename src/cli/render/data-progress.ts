@@ -1,4 +1,4 @@
-import type {DataProgress, HostProgress} from '../../core/data/distribute-data.js'
+import type {DataProgress, HostProgress} from '../../core/data/types.js'
 
 import {failureWords} from './failure-words.js'
 import {formatBytes, formatDuration} from './units.js'

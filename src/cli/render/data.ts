@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {FileFailure} from '../../core/data/deliver-to-host.js'
-import type {DataReport, HostShare} from '../../core/data/distribute-data.js'
+import type {DataReport, HostShare} from '../../core/data/types.js'
 import type {Failure} from '../../core/host-result.js'
 
 import {failureWords} from './failure-words.js'

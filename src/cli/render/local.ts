@@ -4,7 +4,7 @@ import type {ListReport} from '../../core/local/list-local.js'
 import type {LocalFailure} from '../../core/local/local-result.js'
 import type {PingReport} from '../../core/local/ping-local.js'
 import type {ShutdownReport} from '../../core/local/shutdown-local.js'
-import type {StartReport} from '../../core/local/start-local.js'
+import type {StartReport} from '../../core/local/types.js'
 
 import {formatTable} from './table.js'
 import {formatDuration} from './units.js'

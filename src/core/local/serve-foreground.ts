@@ -1,6 +1,6 @@
 import {createWriteStream, mkdirSync, type WriteStream} from 'node:fs'
 
-import type {StartReport, StartResult} from './start-local.js'
+import type {StartReport, StartResult} from './types.js'
 
 import {type EchoServer, isFailure, startEchoServer} from './echo-server.js'
 import {readProcStat} from './process-info.js'

@@ -1,34 +1,12 @@
-import {type LocalFailure, localFailure} from './local-result.js'
+import type {LocalFailure} from './local-result.js'
+import type {StartLocalOptions, StartReport, StartResult} from './types.js'
+
+import {localFailure} from './local-result.js'
 import {isSameProcess, readProcStat} from './process-info.js'
 import {pingService} from './send-line.js'
 import {serveForeground} from './serve-foreground.js'
 import {spawnService} from './spawn-service.js'
 import {logFileFor, readState, type ServiceRecord, updateState} from './state-file.js'
-
-export type StartResult =
-  | {port: number; ok: false; host: string; failure: LocalFailure}
-  | {port: number; ok: true; host: string; pid: number; status: 'already-running' | 'started'; logFile: string}
-
-export interface StartReport {
-  host: string
-  stateFile: string
-  foreground: boolean
-  /** One result per port, in port.conf order. */
-  results: StartResult[]
-}
-
-export interface StartLocalOptions {
-  ports: number[]
-  host: string
-  stateDir: string
-  /** Bound on starting each service and on waiting for its first ping reply. */
-  timeoutMs: number
-  /**
-   * Serve in this process instead of detaching: `onStarted` gets the report once listening,
-   * and the services stop when `signal` fires or every one got `shutdown`.
-   */
-  foreground?: {signal: AbortSignal; onStarted: (report: StartReport) => void}
-}
 
 /**
  * Starts one echo service per port: detached (they outlive this process) and recorded in the
