@@ -1,28 +1,23 @@
-import type {ClientChannel} from 'ssh2'
-
 import {Writable} from 'node:stream'
 
-import type {SshSession} from '../ssh/session.js'
+import type {RemoteCommand} from '../ssh/session.js'
 
 /**
- * The end of a send pipeline: writes each chunk into the SSH channel with the socket corked.
- * Its close is watched from the start: once closed, a channel neither drains nor closes again,
+ * The end of a send pipeline: writes each chunk into the command's stdin with the socket corked.
+ * The close is watched from the start: once closed, a channel neither drains nor closes again,
  * so a write that waits for room must learn of a close that happened before it.
  */
 export class CorkedChannelWriter extends Writable {
   private channelClosed = false
   private waiting: ((error?: Error) => void) | undefined
 
-  constructor(
-    private readonly session: SshSession,
-    private readonly channel: ClientChannel,
-  ) {
+  constructor(private readonly remote: RemoteCommand) {
     super()
-    channel.once('close', () => {
-      this.channelClosed = true
-      this.waiting?.(new Error('the SSH channel closed'))
-    })
-    channel.on('drain', () => this.waiting?.())
+    remote.exit.then(
+      () => this.onClose(),
+      () => this.onClose(),
+    )
+    remote.stdin.on('drain', () => this.waiting?.())
   }
 
   override _write(chunk: Buffer, _encoding: string, done: (error?: Error | null) => void): void {
@@ -31,7 +26,7 @@ export class CorkedChannelWriter extends Writable {
       return
     }
 
-    if (this.session.writeCorked(this.channel, chunk)) {
+    if (this.remote.writeCorked(chunk)) {
       done()
       return
     }
@@ -48,7 +43,12 @@ export class CorkedChannelWriter extends Writable {
       return
     }
 
-    this.channel.end()
+    this.remote.stdin.end()
     done()
+  }
+
+  private onClose(): void {
+    this.channelClosed = true
+    this.waiting?.(new Error('the SSH channel closed'))
   }
 }

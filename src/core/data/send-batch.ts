@@ -2,10 +2,10 @@ import {pipeline} from 'node:stream/promises'
 import {setTimeout as sleep} from 'node:timers/promises'
 import tar from 'tar-stream'
 
+import type {ExitStatus, SshSession} from '../ssh/session.js'
 import type {DataFile} from './scan-data-dir.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
-import {exitOf, type ExitStatus, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {CoalesceChunks} from './coalesce-chunks.js'
 import {CorkedChannelWriter} from './corked-channel-writer.js'
@@ -44,27 +44,26 @@ export async function sendBatch(
   items: BatchItem[],
   options: BatchOptions,
 ): Promise<{home: string; sent: SentItem[]}> {
-  return session.withChannel(async () => {
-    const script = receiveBatchScript(options.remotePath, options.staging, options.cleanup)
-    const channel = await session.openExec(posixShell(script), options.signal)
+  const script = receiveBatchScript(options.remotePath, options.staging, options.cleanup)
+  return session.command(posixShell(script), options.signal, async (remote) => {
     const pack = tar.pack()
     let stdout = ''
     let stderr = ''
-    channel.setEncoding('utf8').on('data', (chunk: string) => {
+    remote.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk
     })
-    channel.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    remote.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < 64 * 1024) stderr += chunk
     })
     const onAbort = (): void => {
-      channel.close()
+      remote.close()
     }
 
     options.signal.addEventListener('abort', onAbort, {once: true})
     const sources = new ReadAhead(items, READ_AHEAD)
     try {
       // Settles with the stream's error instead of rejecting: it is awaited only after packing.
-      const streamed = pipeline(pack, new CoalesceChunks(), new CorkedChannelWriter(session, channel)).then(
+      const streamed = pipeline(pack, new CoalesceChunks(), new CorkedChannelWriter(remote)).then(
         () => undefined,
         (error: unknown) => error,
       )
@@ -85,7 +84,7 @@ export async function sendBatch(
       await listed
       const streamError = await streamed
       if (streamError !== undefined) throw streamError
-      const exit = await exitOf(channel)
+      const exit = await remote.exit
       options.signal.throwIfAborted()
       if (exit?.code !== 0) throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
       const {home, sums} = parseReceiveOutput(stdout)
@@ -103,11 +102,11 @@ export async function sendBatch(
       )
       return {home, sent}
     } catch (error) {
-      channel.close()
+      remote.close()
       if (options.signal.aborted) throw abortFailure(options.signal)
       if (error instanceof HostFailure) throw error
       // The stream broke: the host's own words (disk full, ...) say why, if it is still there to say.
-      const exit = await Promise.race([exitOf(channel), sleep(EXIT_WAIT_MS).then(() => undefined)])
+      const exit = await Promise.race([remote.exit, sleep(EXIT_WAIT_MS).then(() => undefined)])
       throw new HostFailure(classifyReceiveFailure(session.host.name, exit, stderr))
     } finally {
       options.signal.removeEventListener('abort', onAbort)

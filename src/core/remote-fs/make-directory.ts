@@ -3,7 +3,6 @@ import {posix} from 'node:path'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {resolveRemotePath} from './remote-path.js'
 import {
   SFTP_PERMISSION_DENIED,
   type SftpError,
@@ -11,7 +10,8 @@ import {
   sftpMakeParents,
   sftpMkdir,
   statOrUndefined,
-} from './sftp-calls.js'
+} from '../ssh/sftp-calls.js'
+import {resolveRemotePath} from './remote-path.js'
 
 export interface MakeDirectoryRequest {
   /** The parent as the user wrote it (`~`, relative to home, or absolute). */

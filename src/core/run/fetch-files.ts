@@ -2,8 +2,9 @@ import {spawn} from 'node:child_process'
 import {mkdir, readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import type {SshSession} from '../ssh/session.js'
+
 import {failure, HostFailure} from '../host-result.js'
-import {exitOf, type SshSession} from '../ssh/session.js'
 import {posixShell} from '../ssh/shell-quote.js'
 
 /** What came back from a host's output/ folder. */
@@ -24,18 +25,17 @@ export async function fetchFiles(
   signal: AbortSignal,
 ): Promise<FetchedFiles> {
   const host = session.host.name
-  await session.withChannel(async () => {
-    const channel = await session.openExec(posixShell(script), signal)
-    channel.end()
-    channel.stderr.resume()
+  await session.command(posixShell(script), signal, async (remote) => {
+    remote.stdin.end()
+    remote.stderr.resume()
     const first = await new Promise<Buffer | undefined>((resolve) => {
-      channel.once('data', (chunk: Buffer) => {
+      remote.stdout.once('data', (chunk: Buffer) => {
         // Paused at once: chunks that arrive before the pipe below are kept, not dropped.
-        channel.pause()
+        remote.stdout.pause()
         resolve(chunk)
       })
-      // exitOf listens since the channel opened: a quick close cannot be missed here.
-      exitOf(channel).then(
+      // The exit is recorded since the channel opened: a quick close cannot be missed here.
+      remote.exit.then(
         () => resolve(undefined),
         () => resolve(undefined),
       )
@@ -56,9 +56,8 @@ export async function fetchFiles(
     })
     tar.stdin.on('error', () => {})
     tar.stdin.write(first)
-    channel.pipe(tar.stdin)
+    remote.stdout.pipe(tar.stdin)
     const code = await exited
-    channel.close()
     if (code !== 0)
       throw new HostFailure(failure('remote-error', `${host}: cannot unpack its output files: ${tarError.trim()}`))
   })

@@ -1,10 +1,10 @@
 import type {Readable} from 'node:stream'
-import type {ClientChannel} from 'ssh2'
 
 import {createWriteStream} from 'node:fs'
 import {pipeline} from 'node:stream/promises'
 
-import {exitOf, type SshSession} from '../ssh/session.js'
+import type {SshSession} from '../ssh/session.js'
+
 import {posixShell} from '../ssh/shell-quote.js'
 import {OutputTally} from './output-tally.js'
 import {TrailerCutter} from './status-trailer.js'
@@ -52,11 +52,10 @@ export async function streamExec(
   script: string,
   options: StreamExecOptions,
 ): Promise<StreamedExit> {
-  return session.withChannel(async () => {
-    const channel = await session.openExec(posixShell(script), options.signal)
+  return session.command(posixShell(script), options.signal, async (remote) => {
     // Recorded from the moment the channel opened: `true` can exit before this line runs.
-    const ended = exitOf(channel)
-    const stopWatch = watchSignal(channel, options)
+    const ended = remote.exit
+    const stopWatch = watchSignal(remote, options)
     const stdout = new OutputTally()
     const stderr = new OutputTally()
     const trailer = new TrailerCutter()
@@ -69,20 +68,20 @@ export async function streamExec(
 
       // Cut short before the go-ahead: stdin closes unread and the script exits at once.
       const going = untilAborted(options.ready, options.signal).then(
-        () => channel.end(options.ready ? '\n' : undefined),
+        () => remote.stdin.end(options.ready ? '\n' : undefined),
         (error: unknown) => {
           readyError = error
-          channel.end()
+          remote.stdin.end()
         },
       )
       await Promise.all([
-        drain(channel, options.stdoutFile, function* (chunk) {
+        drain(remote.stdout, options.stdoutFile, function* (chunk) {
           stdout.add(chunk)
           see('stdout', chunk)
           yield chunk
         }),
         drain(
-          channel.stderr,
+          remote.stderr,
           options.stderrFile,
           function* (chunk) {
             const passed = trailer.push(chunk)
@@ -126,7 +125,7 @@ export async function streamExec(
 
 /** Source to file through `each` (and `last` at the end); a source cut short leaves what came. */
 async function drain(
-  source: ClientChannel | Readable,
+  source: Readable,
   file: string,
   each: (chunk: Buffer) => Iterable<Buffer>,
   last?: () => Iterable<Buffer>,

@@ -10,7 +10,7 @@ import {
   type SftpError,
   sftpHome,
   sftpMakeParents,
-} from '../remote-fs/sftp-calls.js'
+} from '../ssh/sftp-calls.js'
 
 const EXECUTABLE = 0o755
 

@@ -1,4 +1,4 @@
-import type {ClientChannel} from 'ssh2'
+import type {RemoteCommand} from '../ssh/session.js'
 
 /** What watchSignal needs from streamExec's options. */
 export interface StopOptions {
@@ -11,15 +11,15 @@ export interface StopOptions {
  * On the signal: `stop` (the kill), then, if the channel still has not closed (a dead
  * connection, an escaped daemon holding stdout), close it, then destroy it. Returns the unwatch.
  */
-export function watchSignal(channel: ClientChannel, options: StopOptions): () => void {
+export function watchSignal(remote: RemoteCommand, options: StopOptions): () => void {
   const timers: NodeJS.Timeout[] = []
   let done = false
   const giveUp = (): void => {
     if (done) return
     const grace = options.graceMs ?? 5000
     timers.push(
-      setTimeout(() => channel.close(), grace),
-      setTimeout(() => channel.destroy(), grace + 2000),
+      setTimeout(() => remote.close(), grace),
+      setTimeout(() => remote.destroy(), grace + 2000),
     )
   }
 

@@ -1,4 +1,5 @@
 import type {Socket} from 'node:net'
+import type {Readable, Writable} from 'node:stream'
 import type {Client, ClientChannel, SFTPWrapper} from 'ssh2'
 
 import pLimit, {type LimitFunction} from 'p-limit'
@@ -68,6 +69,26 @@ export class SshSession {
     return this.withChannel(async () => {
       const channel = await this.openExec(command, options.signal)
       return collect(channel, options, this.host.name)
+    })
+  }
+
+  /**
+   * Runs a command on the host and hands `use` its stdin, stdout, stderr and exit, holding one
+   * of the connection's channel slots until `use` settles; then the channel is closed whatever
+   * happened. The exit is recorded from the moment the channel opened.
+   */
+  async command<T>(
+    command: string,
+    signal: AbortSignal | undefined,
+    use: (remote: RemoteCommand) => Promise<T>,
+  ): Promise<T> {
+    return this.withChannel(async () => {
+      const remote = new ChannelCommand(await this.openExec(command, signal), this.socket)
+      try {
+        return await use(remote)
+      } finally {
+        remote.close()
+      }
     })
   }
 
@@ -150,19 +171,6 @@ export class SshSession {
     this.socket.destroy()
   }
 
-  /**
-   * Writes a large chunk into a channel with the socket corked: ssh2 sends it as many 32 KiB
-   * packets, one write(2) each; corked, they leave in one writev(2) at the end of the tick.
-   */
-  writeCorked(channel: ClientChannel, chunk: Buffer): boolean {
-    this.socket.cork()
-    try {
-      return channel.write(chunk)
-    } finally {
-      process.nextTick(() => this.socket.uncork())
-    }
-  }
-
   close(): void {
     this.client.end()
   }
@@ -170,6 +178,59 @@ export class SshSession {
   private throwIfLost(): void {
     if (this.lost)
       throw new HostFailure(failure('connection-lost', `${this.host.name}: connection lost (${this.lost.message})`))
+  }
+}
+
+/** A command running on the host over one exec channel: what `SshSession.command` hands its user. */
+export interface RemoteCommand {
+  /** The command's stdin: end it to send EOF. */
+  readonly stdin: Writable
+  readonly stdout: Readable
+  readonly stderr: Readable
+  /** Resolves once the channel has closed, with how the command ended (undefined: it never said). */
+  readonly exit: Promise<ExitStatus>
+  /** Closes the channel: the command sees EOF and a broken pipe (sshd does not kill it). */
+  close(): void
+  /** Drops the channel at once, as if the connection had gone. */
+  destroy(): void
+  /**
+   * Writes a large chunk to stdin with the socket corked: ssh2 sends it as many 32 KiB packets,
+   * one write(2) each; corked, they leave in one writev(2) at the end of the tick.
+   */
+  writeCorked(chunk: Buffer): boolean
+}
+
+class ChannelCommand implements RemoteCommand {
+  readonly stdin: Writable
+  readonly stdout: Readable
+  readonly stderr: Readable
+  readonly exit: Promise<ExitStatus>
+
+  constructor(
+    private readonly channel: ClientChannel,
+    private readonly socket: Socket,
+  ) {
+    this.stdin = channel
+    this.stdout = channel
+    this.stderr = channel.stderr
+    this.exit = exitOf(channel)
+  }
+
+  close(): void {
+    this.channel.close()
+  }
+
+  destroy(): void {
+    this.channel.destroy()
+  }
+
+  writeCorked(chunk: Buffer): boolean {
+    this.socket.cork()
+    try {
+      return this.channel.write(chunk)
+    } finally {
+      process.nextTick(() => this.socket.uncork())
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import type {Stats} from 'ssh2'
 
 import {posix} from 'node:path'
 
-import type {SshSession} from '../ssh/session.js'
+import type {SshSession} from './session.js'
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02) that decide what a failure means. */
 export const SFTP_NO_SUCH_FILE = 2
