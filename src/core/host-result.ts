@@ -1,15 +1,18 @@
 /**
- * Why a host failed, as a closed set of kinds. The renderer turns a kind into words;
+ * Why a host (or, in local mode, a port) failed, as one closed set of kinds. The renderer turns a kind into words;
  * the message carries the detail (an errno, the remote stderr, a known_hosts line).
  */
 export type FailureKind =
   | 'aborted'
+  | 'address-unavailable'
   | 'auth-failed'
   | 'checksum-mismatch'
+  | 'closed'
   | 'conflict'
   | 'connection-lost'
   | 'disk-full'
   | 'dns'
+  | 'error'
   | 'exists-not-dir'
   | 'handshake-failed'
   | 'host-key-changed'
@@ -18,10 +21,14 @@ export type FailureKind =
   | 'no-such-path'
   | 'permission-denied'
   | 'ping-failed'
+  | 'port-in-use'
   | 'protocol'
   | 'refused'
   | 'remote-error'
+  | 'spawn-failed'
+  | 'still-running'
   | 'timeout'
+  | 'unexpected-reply'
   | 'unreachable'
   | 'unreadable'
   | 'vanished'

@@ -1,11 +1,12 @@
 import type {ChalkInstance} from 'chalk'
 
+import type {Failure} from '../../core/host-result.js'
 import type {ListReport} from '../../core/local/list-local.js'
-import type {LocalFailure} from '../../core/local/local-result.js'
 import type {PingReport} from '../../core/local/ping-local.js'
 import type {ShutdownReport} from '../../core/local/shutdown-local.js'
 import type {StartReport} from '../../core/local/types.js'
 
+import {failureWords} from './failure-words.js'
 import {formatTable} from './table.js'
 import {formatDuration} from './units.js'
 
@@ -71,6 +72,6 @@ export function renderList(report: ListReport, c: ChalkInstance): string[] {
   return formatTable([['PID', 'PORT', 'HOST', 'UPTIME', 'STATUS', 'MODE'], ...rows])
 }
 
-function describeFailure(failure: LocalFailure): string {
-  return `${failure.kind.replaceAll('-', ' ')}: ${failure.message}`
+function describeFailure(failure: Failure): string {
+  return `${failureWords(failure.kind)}: ${failure.message}`
 }

@@ -3,7 +3,7 @@ import type {ChalkInstance} from 'chalk'
 import type {RunEvents} from '../../core/run/run-on-fleet.js'
 import type {HostRun} from '../../core/run/run-report.js'
 
-import {LineSplitter} from './run-lines.js'
+import {LineSplitter} from '../../core/line-splitter.js'
 
 export type LiveMode = 'progress' | 'quiet' | 'stream'
 
@@ -32,7 +32,14 @@ export function makeLiveView(options: LiveViewOptions): LiveView {
 }
 
 function streamView({color, stderr, stdout}: LiveViewOptions): LiveView {
-  const lines = new LineSplitter()
+  // One splitter per host and stream; a line with no end is shown in 64 KiB pieces.
+  const splitters = new Map<string, LineSplitter>()
+  const splitter = (key: string): LineSplitter => {
+    let found = splitters.get(key)
+    if (found === undefined) splitters.set(key, (found = new LineSplitter(64 * 1024, 'split')))
+    return found
+  }
+
   const print = (host: string, stream: 'stderr' | 'stdout', text: string[]): void => {
     if (text.length === 0) return
     const out = text.map((line) => (stream === 'stdout' ? `${host}: ${line}` : color.red(`${host}!: ${line}`)))
@@ -41,10 +48,12 @@ function streamView({color, stderr, stdout}: LiveViewOptions): LiveView {
 
   return {
     events: {
-      onOutput: (host, stream, chunk) => print(host, stream, lines.push(`${stream}\0${host}`, chunk)),
+      onOutput: (host, stream, chunk) => print(host, stream, splitter(`${stream}\0${host}`).push(chunk).lines),
       onHostDone(run: HostRun) {
-        print(run.host, 'stdout', lines.flush(`stdout\0${run.host}`))
-        print(run.host, 'stderr', lines.flush(`stderr\0${run.host}`))
+        for (const stream of ['stdout', 'stderr'] as const) {
+          print(run.host, stream, splitter(`${stream}\0${run.host}`).flush())
+          splitters.delete(`${stream}\0${run.host}`)
+        }
       },
     },
     close() {},

@@ -1,7 +1,8 @@
 import {createServer, type Socket} from 'node:net'
 
-import {LineSplitter} from './line-splitter.js'
-import {classifyListenError, type LocalFailure} from './local-result.js'
+import {type Failure} from '../host-result.js'
+import {LineSplitter} from '../line-splitter.js'
+import {classifyListenError} from './local-result.js'
 
 /** The longest message accepted, newline excluded; a longer one closes its connection. */
 export const MAX_LINE_BYTES = 64 * 1024
@@ -54,7 +55,7 @@ export interface EchoServer {
  * Starts the echo service on host:port. Resolves once listening, or with the classified
  * listen failure (EADDRINUSE: "port N is already in use by another process").
  */
-export async function startEchoServer(options: EchoServerOptions): Promise<EchoServer | LocalFailure> {
+export async function startEchoServer(options: EchoServerOptions): Promise<EchoServer | Failure> {
   const {host, port} = options
   const log = options.log ?? ((): void => {})
   const sockets = new Set<Socket>()
@@ -130,7 +131,7 @@ export async function startEchoServer(options: EchoServerOptions): Promise<EchoS
     })
   }
 
-  const {failure} = await new Promise<{failure?: LocalFailure}>((resolve) => {
+  const {failure} = await new Promise<{failure?: Failure}>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       resolve({failure: classifyListenError(port, error.code, error.message)}),
     )
@@ -143,6 +144,6 @@ export async function startEchoServer(options: EchoServerOptions): Promise<EchoS
 }
 
 /** Type guard: did {@link startEchoServer} fail? */
-export function isFailure(value: EchoServer | LocalFailure): value is LocalFailure {
+export function isFailure(value: EchoServer | Failure): value is Failure {
   return 'kind' in value
 }

@@ -1,10 +1,10 @@
-import type {LocalFailure} from './local-result.js'
+import type {Failure} from '../host-result.js'
 
 import {pingService} from './send-line.js'
 import {readState} from './state-file.js'
 
 export type PingResult =
-  | {port: number; ok: false; host: string; failure: LocalFailure; ms: number}
+  | {port: number; ok: false; host: string; failure: Failure; ms: number}
   | {port: number; ok: true; host: string; reply: string; ms: number}
 
 export interface PingReport {

@@ -1,8 +1,9 @@
 import {connect} from 'node:net'
 
-import {type LocalFailure, localFailure} from './local-result.js'
+import {type Failure} from '../host-result.js'
+import {failure} from '../host-result.js'
 
-export type LineReply = {ok: false; failure: LocalFailure; ms: number} | {ok: true; reply: string; ms: number}
+export type LineReply = {ok: false; failure: Failure; ms: number} | {ok: true; reply: string; ms: number}
 
 /** Where to connect to reach a service bound to `host`: a wildcard address means this machine. */
 export function connectHost(host: string): string {
@@ -37,9 +38,9 @@ export async function sendLine({host, port, line, timeoutMs, signal}: SendLineOp
       resolve(result)
     }
 
-    const fail = (failure: LocalFailure): void => finish({ok: false, failure, ms: ms()})
-    const onAbort = (): void => fail(localFailure('aborted', 'interrupted'))
-    const timer = setTimeout(() => fail(localFailure('timeout', `no reply within ${timeoutMs} ms`)), timeoutMs)
+    const fail = (failure: Failure): void => finish({ok: false, failure, ms: ms()})
+    const onAbort = (): void => fail(failure('aborted', 'interrupted'))
+    const timer = setTimeout(() => fail(failure('timeout', `no reply within ${timeoutMs} ms`)), timeoutMs)
     signal?.addEventListener('abort', onAbort, {once: true})
     if (signal?.aborted) onAbort()
     socket.setEncoding('utf8')
@@ -49,11 +50,11 @@ export async function sendLine({host, port, line, timeoutMs, signal}: SendLineOp
       const nl = received.indexOf('\n')
       if (nl !== -1) finish({ok: true, reply: received.slice(0, nl), ms: ms()})
     })
-    socket.on('end', () => fail(localFailure('closed', 'the connection was closed before a reply')))
+    socket.on('end', () => fail(failure('closed', 'the connection was closed before a reply')))
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED') fail(localFailure('refused', 'connection refused: nothing listens there'))
-      else if (error.code === 'ECONNRESET') fail(localFailure('closed', 'the connection was reset before a reply'))
-      else fail(localFailure('error', `${error.code ?? 'error'}: ${error.message}`))
+      if (error.code === 'ECONNREFUSED') fail(failure('refused', 'connection refused: nothing listens there'))
+      else if (error.code === 'ECONNRESET') fail(failure('closed', 'the connection was reset before a reply'))
+      else fail(failure('error', `${error.code ?? 'error'}: ${error.message}`))
     })
   })
 }
@@ -71,7 +72,7 @@ export async function pingService(
   if (answer.ok && !answer.reply.startsWith('Echo sent from ')) {
     return {
       ok: false,
-      failure: localFailure('unexpected-reply', `unexpected reply "${answer.reply.slice(0, 80)}"`),
+      failure: failure('unexpected-reply', `unexpected reply "${answer.reply.slice(0, 80)}"`),
       ms: answer.ms,
     }
   }

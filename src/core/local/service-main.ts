@@ -5,12 +5,12 @@
  */
 import {parseArgs} from 'node:util'
 
-import type {LocalFailure} from './local-result.js'
+import type {Failure} from '../host-result.js'
 
 import {isFailure, startEchoServer} from './echo-server.js'
 
 /** The one message the service sends its parent: listening, or why not. */
-export type ServiceHello = {ok: false; failure: LocalFailure} | {ok: true; pid: number}
+export type ServiceHello = {ok: false; failure: Failure} | {ok: true; pid: number}
 
 const {values} = parseArgs({options: {host: {type: 'string'}, port: {type: 'string'}}})
 const host = values.host ?? '127.0.0.1'

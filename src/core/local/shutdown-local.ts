@@ -1,10 +1,11 @@
-import {type LocalFailure, localFailure} from './local-result.js'
+import {type Failure} from '../host-result.js'
+import {failure} from '../host-result.js'
 import {isSameProcess, waitForExit} from './process-info.js'
 import {sendLine} from './send-line.js'
 import {readState, type ServiceRecord, updateState} from './state-file.js'
 
 export type ShutdownResult =
-  | {port: number; ok: false; pid: number; failure: LocalFailure}
+  | {port: number; ok: false; pid: number; failure: Failure}
   | {
       port: number
       ok: true
@@ -26,7 +27,7 @@ export interface ShutdownLocalOptions {
   timeoutMs: number
 }
 
-type Outcome = {ok: false; failure: LocalFailure} | {ok: true; outcome: 'stale' | 'stopped' | 'terminated'}
+type Outcome = {ok: false; failure: Failure} | {ok: true; outcome: 'stale' | 'stopped' | 'terminated'}
 
 /**
  * Stops every service of the state file (or those on `ports`): sends `shutdown`, waits for the process to exit,
@@ -49,7 +50,7 @@ export async function shutdownLocal(options: ShutdownLocalOptions): Promise<Shut
   )
   const results = state.services
     .map((record): ShutdownResult => {
-      const outcome = outcomes.get(record) ?? {ok: false, failure: localFailure('error', 'not handled')}
+      const outcome = outcomes.get(record) ?? {ok: false, failure: failure('error', 'not handled')}
       return outcome.ok
         ? {port: record.port, ok: true, pid: record.pid, outcome: outcome.outcome}
         : {port: record.port, ok: false, pid: record.pid, failure: outcome.failure}
@@ -79,12 +80,12 @@ async function stopProcess(records: ServiceRecord[], timeoutMs: number): Promise
   } catch (error) {
     const {code} = error as NodeJS.ErrnoException
     if (code === 'ESRCH') return {ok: true, outcome: 'stopped'}
-    return {ok: false, failure: localFailure('error', `cannot send SIGTERM to pid ${pid}: ${code ?? String(error)}`)}
+    return {ok: false, failure: failure('error', `cannot send SIGTERM to pid ${pid}: ${code ?? String(error)}`)}
   }
 
   if (await waitForExit(pid, procStartTime, timeoutMs)) return {ok: true, outcome: 'terminated'}
   return {
     ok: false,
-    failure: localFailure('still-running', `pid ${pid} still runs ${timeoutMs} ms after SIGTERM; stop it by hand`),
+    failure: failure('still-running', `pid ${pid} still runs ${timeoutMs} ms after SIGTERM; stop it by hand`),
   }
 }

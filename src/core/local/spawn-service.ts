@@ -5,11 +5,12 @@ import {fileURLToPath} from 'node:url'
 
 import type {ServiceHello} from './service-main.js'
 
-import {type LocalFailure, localFailure} from './local-result.js'
+import {type Failure} from '../host-result.js'
+import {failure} from '../host-result.js'
 
 const SERVICE_MAIN = fileURLToPath(new URL('service-main.js', import.meta.url))
 
-export type SpawnResult = {ok: false; failure: LocalFailure} | {ok: true; pid: number}
+export type SpawnResult = {ok: false; failure: Failure} | {ok: true; pid: number}
 
 /**
  * Starts one detached echo service (it outlives this process) with stdout and stderr on
@@ -32,7 +33,7 @@ export async function spawnService(
       stdio: ['ignore', fd, fd, 'ipc'],
     })
   } catch (error) {
-    return {ok: false, failure: localFailure('spawn-failed', `cannot start node: ${String(error)}`)}
+    return {ok: false, failure: failure('spawn-failed', `cannot start node: ${String(error)}`)}
   } finally {
     closeSync(fd)
   }
@@ -42,7 +43,7 @@ export async function spawnService(
       child.kill('SIGKILL')
       resolve({
         ok: false,
-        failure: localFailure('timeout', `the service did not start within ${timeoutMs} ms; see ${logFile}`),
+        failure: failure('timeout', `the service did not start within ${timeoutMs} ms; see ${logFile}`),
       })
     }, timeoutMs)
     const settle = (value: SpawnResult): void => {
@@ -53,11 +54,11 @@ export async function spawnService(
     child.once('message', (hello: ServiceHello) =>
       settle(hello.ok ? {ok: true, pid: hello.pid} : {ok: false, failure: hello.failure}),
     )
-    child.once('error', (error) => settle({ok: false, failure: localFailure('spawn-failed', error.message)}))
+    child.once('error', (error) => settle({ok: false, failure: failure('spawn-failed', error.message)}))
     child.once('exit', (code, signal) =>
       settle({
         ok: false,
-        failure: localFailure(
+        failure: failure(
           'spawn-failed',
           `the service exited (${signal ?? `code ${code}`}) before listening; see ${logFile}`,
         ),

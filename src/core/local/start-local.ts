@@ -1,7 +1,7 @@
-import type {LocalFailure} from './local-result.js'
+import type {Failure} from '../host-result.js'
 import type {StartLocalOptions, StartReport, StartResult} from './types.js'
 
-import {localFailure} from './local-result.js'
+import {failure} from '../host-result.js'
 import {isSameProcess, readProcStat} from './process-info.js'
 import {pingService} from './send-line.js'
 import {serveForeground} from './serve-foreground.js'
@@ -31,7 +31,7 @@ export async function startLocal(options: StartLocalOptions): Promise<StartRepor
         return {port, ok: true, host: record.host, pid: record.pid, status: 'already-running', logFile: record.logFile}
       }
 
-      return started.get(port) ?? {port, ok: false, host: options.host, failure: localFailure('error', 'not started')}
+      return started.get(port) ?? {port, ok: false, host: options.host, failure: failure('error', 'not started')}
     }),
   })
 
@@ -77,14 +77,14 @@ export async function startLocal(options: StartLocalOptions): Promise<StartRepor
 }
 
 /** Pings until the service answers, within `timeoutMs`; the last failure otherwise. */
-async function waitForPing(host: string, port: number, timeoutMs: number): Promise<LocalFailure | undefined> {
+async function waitForPing(host: string, port: number, timeoutMs: number): Promise<Failure | undefined> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const left = deadline - Date.now()
     const answer = await pingService(host, port, Math.max(100, left))
     if (answer.ok) return undefined
     if (Date.now() + 50 >= deadline) {
-      return localFailure(answer.failure.kind, `started but did not answer a ping: ${answer.failure.message}`)
+      return failure(answer.failure.kind, `started but did not answer a ping: ${answer.failure.message}`)
     }
 
     await new Promise((resolve) => {

@@ -1,8 +1,8 @@
 // What starting local services takes and reports: shared by start-local and serve-foreground.
-import type {LocalFailure} from './local-result.js'
+import type {Failure} from '../host-result.js'
 
 export type StartResult =
-  | {port: number; ok: false; host: string; failure: LocalFailure}
+  | {port: number; ok: false; host: string; failure: Failure}
   | {port: number; ok: true; host: string; pid: number; status: 'already-running' | 'started'; logFile: string}
 
 export interface StartReport {

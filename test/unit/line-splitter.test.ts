@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {LineSplitter} from '../../../src/core/local/line-splitter.js'
+import {LineSplitter} from '../../src/core/line-splitter.js'
 
 function feed(max: number, chunks: Array<Buffer | string>): {lines: string[]; oversize: boolean} {
   const splitter = new LineSplitter(max)
@@ -15,7 +15,7 @@ function feed(max: number, chunks: Array<Buffer | string>): {lines: string[]; ov
   return {lines, oversize: false}
 }
 
-describe('LineSplitter', () => {
+describe('LineSplitter: refuse (a protocol)', () => {
   const cases: Array<[string, number, Array<Buffer | string>, string[], boolean]> = [
     ['one line', 100, ['ping\n'], ['ping'], false],
     ['several lines in one chunk', 100, ['ping\nmem_stat\nx\n'], ['ping', 'mem_stat', 'x'], false],
@@ -34,4 +34,20 @@ describe('LineSplitter', () => {
       assert.deepEqual(feed(max, chunks), {lines, oversize})
     })
   }
+})
+
+describe("LineSplitter: split (a host's output)", () => {
+  it('cuts a line with no end into pieces instead of holding it, and flushes the rest', () => {
+    const splitter = new LineSplitter(4, 'split')
+    assert.deepEqual(splitter.push(Buffer.from('abcdefghij')), {lines: ['abcd', 'efgh'], oversize: false})
+    assert.deepEqual(splitter.flush(), ['ij'])
+    assert.deepEqual(splitter.flush(), [])
+  })
+
+  it('gives whole lines whatever the chunks, long ones in pieces', () => {
+    const splitter = new LineSplitter(4, 'split')
+    assert.deepEqual(splitter.push(Buffer.from('one\ntw')).lines, ['one'])
+    assert.deepEqual(splitter.push(Buffer.from('o\n\nabcdef\nx')).lines, ['two', '', 'abcd', 'ef'])
+    assert.deepEqual(splitter.flush(), ['x'])
+  })
 })
