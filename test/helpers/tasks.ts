@@ -1,5 +1,5 @@
 import {type ChildProcess, spawn} from 'node:child_process'
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {TaskRecord} from '../../src/core/tasks/task-store.js'
@@ -113,8 +113,11 @@ export function killLeftoverTasks(stateDir: string, homes: string[] = []): void 
   }
 }
 
-/** pid, pgid and start time from each task sandbox under `dir` that has them. */
-function sandboxProcesses(dir: string): Array<{pid: number; pgid: number; startTime: string}> {
+/**
+ * pid, pgid and start time from each task sandbox under `dir` that has them: the older layout's
+ * `dir/<id>/` and the hosts' folders, `dir/<host>/<id>/`.
+ */
+function sandboxProcesses(dir: string, depth = 0): Array<{pid: number; pgid: number; startTime: string}> {
   let sandboxes: string[]
   try {
     sandboxes = readdirSync(dir)
@@ -123,6 +126,7 @@ function sandboxProcesses(dir: string): Array<{pid: number; pgid: number; startT
   }
 
   return sandboxes.flatMap((name) => {
+    if (depth === 0 && !existsSync(join(dir, name, 'project'))) return sandboxProcesses(join(dir, name), 1)
     try {
       const read = (file: string) => readFileSync(join(dir, name, file), 'utf8').trim()
       return [{pid: Number(read('pid')), pgid: Number(read('pgid')), startTime: read('start_time')}]
