@@ -135,3 +135,59 @@ function sandboxProcesses(dir: string, depth = 0): Array<{pid: number; pgid: num
     }
   })
 }
+
+/**
+ * The live (non-zombie) processes on this machine named `comm` (as /proc/<pid>/comm says) that
+ * carry `DIRECTOR_PROJECT=<project>` in their environment: a task's command, counted on the
+ * hosts themselves, not in director's own words.
+ */
+export function liveTaskCommands(project: string, comm: string): number[] {
+  return liveProcessesWithEnv(`DIRECTOR_PROJECT=${project}`).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm
+    } catch {
+      return false
+    }
+  })
+}
+
+/** The process groups of those pids (still alive), each once. */
+export function processGroupsOf(pids: number[]): number[] {
+  return [
+    ...new Set(
+      pids.flatMap((pid) => {
+        try {
+          const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          return [Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[2])]
+        } catch {
+          return []
+        }
+      }),
+    ),
+  ].sort((a, b) => a - b)
+}
+
+/**
+ * An ssh_config that makes each of `names` reach the fleet host at `address` (same user, same
+ * home: a home shared by several hosts, as with NFS), followed by the fleet's own ssh_config.
+ * The fleet's known_hosts already holds that address's key.
+ */
+export function sharedHomeSshConfig(
+  fleet: {sshConfig: string; port: number; identity: string; knownHosts: string},
+  names: string[],
+  address: string,
+): string {
+  const base = readFileSync(fleet.sshConfig, 'utf8')
+  const user = /^\s*User\s+(\S+)/m.exec(base)?.[1] ?? 'root'
+  const block = [
+    `Host ${names.join(' ')}`,
+    `  HostName ${address}`,
+    `  User ${user}`,
+    `  Port ${fleet.port}`,
+    `  IdentityFile ${fleet.identity}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${fleet.knownHosts}`,
+    '',
+  ]
+  return `${block.join('\n')}${base}`
+}

@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict'
+// Tasks and keep on hosts that share one home (NFS homes): four inventory names, alias-a..d,
+// reach the same fleet host (same user, same home) through ssh_config. Every count is taken on
+// the machine itself, in /proc (live processes only: this machine's PID 1 does not reap).
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
+import type {PruneReport} from '../../src/core/tasks/prune-tasks.js'
+import type {StartReport} from '../../src/core/tasks/start-tasks.js'
+import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
+import type {TaskRecord} from '../../src/core/tasks/task-store.js'
+
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {readProcStat} from '../../src/core/local/process-info.js'
+import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
+import {
+  isAlive,
+  killLeftoverTasks,
+  liveTaskCommands,
+  processGroupsOf,
+  readRecords,
+  sharedHomeSshConfig,
+  startCli,
+  waitFor,
+  writeRecords,
+} from '../helpers/tasks.js'
+
+const NAMES = ['alias-a', 'alias-b', 'alias-c', 'alias-d']
+
+describe('director task and keep on 4 names that share one home', () => {
+  let current: Fleet | undefined
+  const stateDir = mkdtempSync(join(tmpdir(), 'director-tasks-shared-'))
+  const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
+  let env: Record<string, string> = {}
+  const options = (): CliOptions => ({env, timeoutMs: 30_000})
+  const task = (args: string[]): string[] => ['task', ...args, '--state-dir', stateDir]
+  const list = async (project: string): Promise<TaskListReport> =>
+    (await runCliJson<TaskListReport>(task(['list', '--project', project]), options())).json
+  const home = (): string => fleet().host(1).home
+  /** The task commands of `project` alive on the machine: `exec sleep 300` makes each one a `sleep`. */
+  const live = (project: string): number[] => liveTaskCommands(project, 'sleep')
+  const start = async (project: string, count: number): Promise<StartReport> => {
+    const args = ['start', '-c', 'exec sleep 300', '--count', String(count), '--project', project]
+    const started = await runCliJson<StartReport>(task(args), options())
+    assert.equal(started.code, 0, started.stderr)
+    return started.json
+  }
+
+  before(async () => {
+    current = await startFleet({hosts: 1})
+    const sshConfig = join(stateDir, 'ssh_config')
+    writeFileSync(sshConfig, sharedHomeSshConfig(fleet(), NAMES, fleet().host(1).address))
+    const clients = fleet().writeClientsConf(NAMES, 'clients-shared-home.conf')
+    env = {DIRECTOR_CLIENTS: clients, DIRECTOR_SSH_CONFIG: sshConfig, XDG_STATE_HOME: join(stateDir, 'xdg')}
+  })
+
+  after(async () => {
+    try {
+      if (current) await runCli(task(['stop', '--all', '--grace', '1']), options())
+    } finally {
+      killLeftoverTasks(stateDir, current ? [home()] : [])
+      await current?.down()
+      rmSync(stateDir, {recursive: true, force: true})
+    }
+  })
+
+  test('task start --count 4: exactly 4 running, one per name, 4 live processes; each name has its folder', async () => {
+    const started = await start('four', 4)
+    assert.deepEqual(started.started.map((t) => t.host).sort(), NAMES)
+    const listed = await list('four')
+    assert.deepEqual(
+      listed.tasks.map((t) => [t.host, t.state]),
+      NAMES.map((name) => [name, 'running']),
+    )
+    assert.deepEqual(listed.foreign, [], 'each name sees only its own folder')
+    const pids = live('four')
+    assert.equal(pids.length, 4, `live task processes: ${pids.join(' ')}`)
+    assert.equal(processGroupsOf(pids).length, 4, 'in 4 process groups')
+    for (const t of started.started) {
+      const dir = join(home(), 'director', 'tasks', t.host)
+      assert.deepEqual(readdirSync(dir), [t.id], `${t.host}'s folder holds its one sandbox`)
+      assert.match(
+        readFileSync(join(dir, t.id, 'owner'), 'utf8'),
+        new RegExp(`^host ${t.host}\nmachine \\S+\nboot \\S+\n$`),
+      )
+    }
+
+    // The count also holds the next time: each name already runs one, so 4 more go one per name.
+    await start('four', 4)
+    assert.equal((await list('four')).counts.running, 8)
+    assert.equal(live('four').length, 8)
+    await runCli(task(['stop', '--project', 'four', '--grace', '1']), options())
+    assert.deepEqual(live('four'), [])
+  })
+
+  test("task stop of one name's task never kills another's; --limit stops one name's only", async () => {
+    const started = await start('stop1', 4)
+    const byHost = new Map(started.started.map((t) => [t.host, t]))
+    const b = byHost.get('alias-b') ?? assert.fail('no task on alias-b')
+    const stopped = await runCliJson<StopReport>(task(['stop', b.id, '--grace', '1']), options())
+    assert.equal(stopped.code, 0, stopped.stderr)
+    assert.deepEqual(
+      stopped.json.tasks.map((t) => [t.id, t.host, t.outcome]),
+      [[b.id, 'alias-b', 'stopped']],
+    )
+    assert.equal(isAlive(b.pid), false)
+    const left = started.started.filter((t) => t.host !== 'alias-b')
+    assert.ok(
+      left.every((t) => isAlive(t.pid)),
+      'the other names keep theirs',
+    )
+    assert.equal(live('stop1').length, 3)
+
+    const c = await runCliJson<StopReport>(
+      task(['stop', '--project', 'stop1', '--limit', 'alias-c', '--grace', '1']),
+      options(),
+    )
+    assert.deepEqual(
+      c.json.tasks.map((t) => t.host),
+      ['alias-c'],
+    )
+    assert.deepEqual(live('stop1').sort(), [byHost.get('alias-a')?.pid, byHost.get('alias-d')?.pid].sort())
+    const listed = await list('stop1')
+    assert.deepEqual(
+      listed.tasks.map((t) => [t.host, t.state]),
+      [
+        ['alias-a', 'running'],
+        ['alias-b', 'killed'],
+        ['alias-c', 'killed'],
+        ['alias-d', 'running'],
+      ],
+    )
+    await runCli(task(['stop', '--project', 'stop1', '--grace', '1']), options())
+    assert.deepEqual(live('stop1'), [])
+  })
+
+  test('a sandbox whose owner is another machine is never listed, lost or signalled by this one', async () => {
+    const started = await start('other', 1)
+    const mine = started.started[0] ?? assert.fail('no task')
+    const ownerFile = join(home(), 'director', 'tasks', mine.host, mine.id, 'owner')
+    const original = readFileSync(ownerFile, 'utf8')
+    try {
+      writeFileSync(ownerFile, original.replace(/^machine .*$/m, 'machine another-machine'))
+      const listed = await runCliJson<TaskListReport>(task(['list', '--project', 'other']), options())
+      assert.equal(listed.code, 0, listed.stderr)
+      assert.deepEqual(listed.json.tasks, [], 'neither running nor lost')
+      assert.deepEqual(listed.json.foreign, [
+        {host: mine.host, id: mine.id, owner: `${mine.host} on machine another-machine`},
+      ])
+      const table = await runCli(task(['list', '--project', 'other']), options())
+      assert.match(
+        table.stdout,
+        new RegExp(`^@${mine.host}: 1 sandbox\\(es\\) not this host's, left alone: ${mine.id} `, 'm'),
+      )
+      const refused = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
+      assert.equal(refused.code, 1)
+      assert.deepEqual(
+        refused.json.tasks.map((t) => t.outcome),
+        ['foreign'],
+      )
+      const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
+      assert.deepEqual(all.json.tasks, [])
+      assert.ok(isAlive(mine.pid), 'not signalled')
+      const kept = await runCliJson<PruneReport>(task(['prune', '--project', 'other']), options())
+      assert.deepEqual(kept.json.pruned, [])
+      assert.ok(existsSync(ownerFile), 'not pruned')
+    } finally {
+      writeFileSync(ownerFile, original)
+    }
+
+    const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
+    assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
+    assert.equal(isAlive(mine.pid), false)
+  })
+
+  test('an ownerless sandbox (older layout): its recorded host alone manages it; unrecorded, no host does', async () => {
+    const legacy = (id: string): {pid: number; dir: string; record: TaskRecord} => {
+      const child = spawn('sleep', ['300'], {detached: true, stdio: 'ignore'})
+      const pid = child.pid ?? assert.fail('no pid')
+      const startTime = readProcStat(pid)?.startTime ?? assert.fail('no stat')
+      // What an older director wrote: tasks/<id>/ right under tasks/, no owner file.
+      const dir = join(home(), 'director', 'tasks', id)
+      mkdirSync(dir, {recursive: true})
+      const files: Array<[string, number | string]> = [
+        ['project', 'old'],
+        ['cmd', 'sleep 300'],
+        ['pid', pid],
+        ['pgid', pid],
+        ['start_time', startTime],
+      ]
+      for (const [name, value] of files) writeFileSync(join(dir, name), `${value}\n`)
+      writeFileSync(join(dir, 'started_at'), `${new Date().toISOString().slice(0, 19)}Z\n`)
+      const record: TaskRecord = {
+        id,
+        project: 'old',
+        host: 'alias-b',
+        remoteRoot: '~/director',
+        pid,
+        pgid: pid,
+        startTime,
+        startedAt: new Date().toISOString(),
+        command: 'sleep 300',
+      }
+      return {pid, dir, record}
+    }
+
+    const recorded = legacy('t-20200101000000-aaaa')
+    const stray = legacy('t-20200101000000-bbbb')
+    writeRecords(stateDir, [...readRecords(stateDir), recorded.record])
+    try {
+      const listed = await runCliJson<TaskListReport>(task(['list', '--project', 'old']), options())
+      assert.equal(listed.code, 0, listed.stderr)
+      assert.deepEqual(
+        listed.json.tasks.map((t) => [t.id, t.host, t.state]),
+        [[recorded.record.id, 'alias-b', 'running']],
+        'listed once, by the host its record names',
+      )
+      assert.deepEqual(
+        listed.json.foreign,
+        NAMES.map((host) => ({host, id: stray.record.id, owner: null})),
+        'the unrecorded one is left alone by every name, and said so',
+      )
+      const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
+      assert.deepEqual(
+        all.json.tasks.map((t) => [t.id, t.host, t.outcome]),
+        [[recorded.record.id, 'alias-b', 'stopped']],
+      )
+      assert.equal(isAlive(recorded.pid), false)
+      assert.ok(isAlive(stray.pid), 'the unclaimed one is not signalled')
+      const pruned = await runCliJson<PruneReport>(task(['prune', '--project', 'old']), options())
+      assert.deepEqual(
+        pruned.json.pruned.map((t) => [t.id, t.host]),
+        [[recorded.record.id, 'alias-b']],
+      )
+      assert.equal(existsSync(recorded.dir), false)
+      assert.ok(existsSync(stray.dir), 'the unclaimed sandbox stays')
+    } finally {
+      for (const pid of [recorded.pid, stray.pid])
+        try {
+          process.kill(-pid, 'SIGKILL')
+        } catch {}
+
+      rmSync(stray.dir, {recursive: true, force: true})
+      rmSync(recorded.dir, {recursive: true, force: true})
+    }
+  })
+
+  test('keep 4 --interval 1 holds exactly 4 live processes, cycle after cycle, and starts no more', async () => {
+    const args = ['keep', '4', '-c', 'exec sleep 300', '--project', 'kp', '--interval', '1', '--state-dir', stateDir]
+    const keep = startCli(args, env, 60_000)
+    const counts: number[] = []
+    try {
+      const four = await waitFor(() => {
+        counts.push(live('kp').length)
+        return counts.at(-1) === 4
+      }, 20_000)
+      assert.ok(four, keep.output())
+      // 6 s at --interval 1: at least 5 more cycles, each listing every name's folder.
+      const deadline = Date.now() + 6000
+      for (let i = 0; i < 60 && Date.now() < deadline; i++) {
+        counts.push(live('kp').length)
+        await sleep(100)
+      }
+
+      assert.ok(
+        counts.every((n) => n <= 4),
+        `never more than 4: ${counts.join(' ')}`,
+      )
+      assert.ok(
+        counts.slice(counts.indexOf(4)).every((n) => n === 4),
+        `exactly 4 once there: ${counts.join(' ')}`,
+      )
+      assert.deepEqual(
+        (await list('kp')).tasks.map((t) => [t.host, t.state]),
+        NAMES.map((name) => [name, 'running']),
+      )
+      const log = readFileSync(join(stateDir, 'projects', 'kp', 'keep.log'), 'utf8')
+      assert.equal(log.match(/ start t-/g)?.length, 4, log)
+      assert.doesNotMatch(log, / (stop|lost|failed) t-/, 'nothing stopped, lost or failed')
+      writeFileSync(join(stateDir, 'projects', 'kp', 'stop'), '')
+      const ended = await Promise.race([keep.exited, sleep(10_000, 'still running 10 s after the stop file')])
+      assert.deepEqual(ended, {code: 0, signal: null}, keep.output())
+    } finally {
+      keep.child.kill('SIGKILL')
+      await runCli(task(['stop', '--project', 'kp', '--grace', '1']), options())
+    }
+
+    assert.deepEqual(live('kp'), [])
+  })
+})
