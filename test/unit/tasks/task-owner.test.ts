@@ -12,6 +12,7 @@ import {parseTaskListing} from '../../../src/core/tasks/parse-task-listing.js'
 import {IDENTITY_FUNCTIONS} from '../../../src/core/tasks/proc-shell.js'
 import {stopTaskScript} from '../../../src/core/tasks/stop-script.js'
 import {type HostIdentity, sandboxOwnership} from '../../../src/core/tasks/task-owner.js'
+import {listTasksScript} from '../../../src/core/tasks/task-scripts.js'
 import {buildTaskViews, foreignSandboxes} from '../../../src/core/tasks/task-view.js'
 import {isAlive} from '../../helpers/processes.js'
 
@@ -222,5 +223,37 @@ describe('stopTaskScript checks the identity on the host before any kill (run he
     const task = fakeTask('old', undefined)
     assert.equal(stop(task.sandbox, task.expected), 'stopped')
     assert.equal(isAlive(task.pid), false)
+  })
+})
+
+describe('listTasksScript reads one host folder and the older layout, never another host folder (run here with sh)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'director-list-script-'))
+
+  after(() => rmSync(root, {recursive: true, force: true}))
+
+  it('lists alias-a/ and tasks/<id>/ (marked legacy), not alias-b/ nor a host folder named t-...', () => {
+    const tasks = join(root, 'tasks')
+    const sandbox = (path: string, project = 'p'): void => {
+      mkdirSync(path, {recursive: true})
+      writeFileSync(join(path, 'project'), `${project}\n`)
+    }
+
+    sandbox(join(tasks, 'alias-a', 't-20261123155001-aaaa'))
+    writeFileSync(join(tasks, 'alias-a', 't-20261123155001-aaaa', 'owner'), 'host alias-a\nmachine m\nboot b\n')
+    sandbox(join(tasks, 'alias-b', 't-20261123155002-bbbb'))
+    sandbox(join(tasks, 't-20261123155003-cccc'))
+    // A host whose inventory name looks like a task id: its folder is no sandbox of the older layout.
+    sandbox(join(tasks, 't-host', 't-20261123155004-dddd'))
+    const out = spawnSync('/bin/sh', ['-c', listTasksScript(root, 'alias-a')], {encoding: 'utf8'})
+    assert.equal(out.status, 0, out.stderr)
+    const listing = parseTaskListing(out.stdout)
+    assert.ok(listing.self !== undefined && listing.self.machine !== '', 'the host says who it is')
+    assert.deepEqual(
+      listing.tasks.map((t) => [t.id, t.legacy, t.owner?.host]),
+      [
+        ['t-20261123155001-aaaa', false, 'alias-a'],
+        ['t-20261123155003-cccc', true, undefined],
+      ],
+    )
   })
 })
