@@ -31,6 +31,8 @@ import {
 } from '../helpers/tasks.js'
 
 const NAMES = ['alias-a', 'alias-b', 'alias-c', 'alias-d']
+// Projects unique to this run: the counts in /proc see every test file's tasks on this machine.
+const project = (name: string): string => `shared-${name}-${process.pid}`
 
 describe('director task and keep on 4 names that share one home', () => {
   let current: Fleet | undefined
@@ -70,15 +72,15 @@ describe('director task and keep on 4 names that share one home', () => {
   })
 
   test('task start --count 4: exactly 4 running, one per name, 4 live processes; each name has its folder', async () => {
-    const started = await start('four', 4)
+    const started = await start(project('four'), 4)
     assert.deepEqual(started.started.map((t) => t.host).sort(), NAMES)
-    const listed = await list('four')
+    const listed = await list(project('four'))
     assert.deepEqual(
       listed.tasks.map((t) => [t.host, t.state]),
       NAMES.map((name) => [name, 'running']),
     )
     assert.deepEqual(listed.foreign, [], 'each name sees only its own folder')
-    const pids = live('four')
+    const pids = live(project('four'))
     assert.equal(pids.length, 4, `live task processes: ${pids.join(' ')}`)
     assert.equal(processGroupsOf(pids).length, 4, 'in 4 process groups')
     for (const t of started.started) {
@@ -91,15 +93,15 @@ describe('director task and keep on 4 names that share one home', () => {
     }
 
     // The count also holds the next time: each name already runs one, so 4 more go one per name.
-    await start('four', 4)
-    assert.equal((await list('four')).counts.running, 8)
-    assert.equal(live('four').length, 8)
-    await runCli(task(['stop', '--project', 'four', '--grace', '1']), options())
-    assert.deepEqual(live('four'), [])
+    await start(project('four'), 4)
+    assert.equal((await list(project('four'))).counts.running, 8)
+    assert.equal(live(project('four')).length, 8)
+    await runCli(task(['stop', '--project', project('four'), '--grace', '1']), options())
+    assert.deepEqual(live(project('four')), [])
   })
 
   test("task stop of one name's task never kills another's; --limit stops one name's only", async () => {
-    const started = await start('stop1', 4)
+    const started = await start(project('stop1'), 4)
     const byHost = new Map(started.started.map((t) => [t.host, t]))
     const b = byHost.get('alias-b') ?? assert.fail('no task on alias-b')
     const stopped = await runCliJson<StopReport>(task(['stop', b.id, '--grace', '1']), options())
@@ -114,18 +116,18 @@ describe('director task and keep on 4 names that share one home', () => {
       left.every((t) => isAlive(t.pid)),
       'the other names keep theirs',
     )
-    assert.equal(live('stop1').length, 3)
+    assert.equal(live(project('stop1')).length, 3)
 
     const c = await runCliJson<StopReport>(
-      task(['stop', '--project', 'stop1', '--limit', 'alias-c', '--grace', '1']),
+      task(['stop', '--project', project('stop1'), '--limit', 'alias-c', '--grace', '1']),
       options(),
     )
     assert.deepEqual(
       c.json.tasks.map((t) => t.host),
       ['alias-c'],
     )
-    assert.deepEqual(live('stop1').sort(), [byHost.get('alias-a')?.pid, byHost.get('alias-d')?.pid].sort())
-    const listed = await list('stop1')
+    assert.deepEqual(live(project('stop1')).sort(), [byHost.get('alias-a')?.pid, byHost.get('alias-d')?.pid].sort())
+    const listed = await list(project('stop1'))
     assert.deepEqual(
       listed.tasks.map((t) => [t.host, t.state]),
       [
@@ -135,24 +137,24 @@ describe('director task and keep on 4 names that share one home', () => {
         ['alias-d', 'running'],
       ],
     )
-    await runCli(task(['stop', '--project', 'stop1', '--grace', '1']), options())
-    assert.deepEqual(live('stop1'), [])
+    await runCli(task(['stop', '--project', project('stop1'), '--grace', '1']), options())
+    assert.deepEqual(live(project('stop1')), [])
   })
 
   test('a sandbox whose owner is another machine is never listed, lost or signalled by this one', async () => {
-    const started = await start('other', 1)
+    const started = await start(project('other'), 1)
     const mine = started.started[0] ?? assert.fail('no task')
     const ownerFile = join(home(), 'director', 'tasks', mine.host, mine.id, 'owner')
     const original = readFileSync(ownerFile, 'utf8')
     try {
       writeFileSync(ownerFile, original.replace(/^machine .*$/m, 'machine another-machine'))
-      const listed = await runCliJson<TaskListReport>(task(['list', '--project', 'other']), options())
+      const listed = await runCliJson<TaskListReport>(task(['list', '--project', project('other')]), options())
       assert.equal(listed.code, 0, listed.stderr)
       assert.deepEqual(listed.json.tasks, [], 'neither running nor lost')
       assert.deepEqual(listed.json.foreign, [
         {host: mine.host, id: mine.id, owner: `${mine.host} on machine another-machine`},
       ])
-      const table = await runCli(task(['list', '--project', 'other']), options())
+      const table = await runCli(task(['list', '--project', project('other')]), options())
       assert.match(
         table.stdout,
         new RegExp(`^@${mine.host}: 1 sandbox\\(es\\) not this host's, left alone: ${mine.id} `, 'm'),
@@ -166,7 +168,7 @@ describe('director task and keep on 4 names that share one home', () => {
       const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
       assert.deepEqual(all.json.tasks, [])
       assert.ok(isAlive(mine.pid), 'not signalled')
-      const kept = await runCliJson<PruneReport>(task(['prune', '--project', 'other']), options())
+      const kept = await runCliJson<PruneReport>(task(['prune', '--project', project('other')]), options())
       assert.deepEqual(kept.json.pruned, [])
       assert.ok(existsSync(ownerFile), 'not pruned')
     } finally {
@@ -187,7 +189,7 @@ describe('director task and keep on 4 names that share one home', () => {
       const dir = join(home(), 'director', 'tasks', id)
       mkdirSync(dir, {recursive: true})
       const files: Array<[string, number | string]> = [
-        ['project', 'old'],
+        ['project', project('old')],
         ['cmd', 'sleep 300'],
         ['pid', pid],
         ['pgid', pid],
@@ -197,7 +199,7 @@ describe('director task and keep on 4 names that share one home', () => {
       writeFileSync(join(dir, 'started_at'), `${new Date().toISOString().slice(0, 19)}Z\n`)
       const record: TaskRecord = {
         id,
-        project: 'old',
+        project: project('old'),
         host: 'alias-b',
         remoteRoot: '~/director',
         pid,
@@ -213,7 +215,7 @@ describe('director task and keep on 4 names that share one home', () => {
     const stray = legacy('t-20200101000000-bbbb')
     writeRecords(stateDir, [...readRecords(stateDir), recorded.record])
     try {
-      const listed = await runCliJson<TaskListReport>(task(['list', '--project', 'old']), options())
+      const listed = await runCliJson<TaskListReport>(task(['list', '--project', project('old')]), options())
       assert.equal(listed.code, 0, listed.stderr)
       assert.deepEqual(
         listed.json.tasks.map((t) => [t.id, t.host, t.state]),
@@ -232,7 +234,7 @@ describe('director task and keep on 4 names that share one home', () => {
       )
       assert.equal(isAlive(recorded.pid), false)
       assert.ok(isAlive(stray.pid), 'the unclaimed one is not signalled')
-      const pruned = await runCliJson<PruneReport>(task(['prune', '--project', 'old']), options())
+      const pruned = await runCliJson<PruneReport>(task(['prune', '--project', project('old')]), options())
       assert.deepEqual(
         pruned.json.pruned.map((t) => [t.id, t.host]),
         [[recorded.record.id, 'alias-b']],
@@ -251,19 +253,30 @@ describe('director task and keep on 4 names that share one home', () => {
   })
 
   test('keep 4 --interval 1 holds exactly 4 live processes, cycle after cycle, and starts no more', async () => {
-    const args = ['keep', '4', '-c', 'exec sleep 300', '--project', 'kp', '--interval', '1', '--state-dir', stateDir]
+    const args = [
+      'keep',
+      '4',
+      '-c',
+      'exec sleep 300',
+      '--project',
+      project('kp'),
+      '--interval',
+      '1',
+      '--state-dir',
+      stateDir,
+    ]
     const keep = startCli(args, env, 60_000)
     const counts: number[] = []
     try {
       const four = await waitFor(() => {
-        counts.push(live('kp').length)
+        counts.push(live(project('kp')).length)
         return counts.at(-1) === 4
       }, 20_000)
       assert.ok(four, keep.output())
       // 6 s at --interval 1: at least 5 more cycles, each listing every name's folder.
       const deadline = Date.now() + 6000
       for (let i = 0; i < 60 && Date.now() < deadline; i++) {
-        counts.push(live('kp').length)
+        counts.push(live(project('kp')).length)
         await sleep(100)
       }
 
@@ -276,20 +289,20 @@ describe('director task and keep on 4 names that share one home', () => {
         `exactly 4 once there: ${counts.join(' ')}`,
       )
       assert.deepEqual(
-        (await list('kp')).tasks.map((t) => [t.host, t.state]),
+        (await list(project('kp'))).tasks.map((t) => [t.host, t.state]),
         NAMES.map((name) => [name, 'running']),
       )
-      const log = readFileSync(join(stateDir, 'projects', 'kp', 'keep.log'), 'utf8')
+      const log = readFileSync(join(stateDir, 'projects', project('kp'), 'keep.log'), 'utf8')
       assert.equal(log.match(/ start t-/g)?.length, 4, log)
       assert.doesNotMatch(log, / (stop|lost|failed) t-/, 'nothing stopped, lost or failed')
-      writeFileSync(join(stateDir, 'projects', 'kp', 'stop'), '')
+      writeFileSync(join(stateDir, 'projects', project('kp'), 'stop'), '')
       const ended = await Promise.race([keep.exited, sleep(10_000, 'still running 10 s after the stop file')])
       assert.deepEqual(ended, {code: 0, signal: null}, keep.output())
     } finally {
       keep.child.kill('SIGKILL')
-      await runCli(task(['stop', '--project', 'kp', '--grace', '1']), options())
+      await runCli(task(['stop', '--project', project('kp'), '--grace', '1']), options())
     }
 
-    assert.deepEqual(live('kp'), [])
+    assert.deepEqual(live(project('kp')), [])
   })
 })
