@@ -8,7 +8,7 @@ import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {readHostTasks} from './list-tasks.js'
 import {type ExpectedProcess, type StopOutcome, stopTaskScript} from './stop-script.js'
-import {sandboxDirOf} from './task-scripts.js'
+import {sandboxDirOf} from './task-paths.js'
 import {type SandboxFields} from './task-state.js'
 import {buildTaskViews, ownSandboxes, type TaskView} from './task-view.js'
 

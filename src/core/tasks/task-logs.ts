@@ -6,7 +6,8 @@ import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
 import {openSession} from '../ssh/connect.js'
 import {exitOf} from '../ssh/session.js'
-import {logsCommand, sandboxDirOf} from './task-scripts.js'
+import {sandboxDirOf} from './task-paths.js'
+import {logsCommand} from './task-scripts.js'
 
 export interface LogsRequest {
   id: string
