@@ -180,6 +180,33 @@ describe('director task and keep on 4 names that share one home', () => {
     assert.equal(isAlive(mine.pid), false)
   })
 
+  test('a sandbox from an earlier boot of this machine is lost, and its pid is not signalled', async () => {
+    const started = await start(project('boot'), 1)
+    const mine = started.started[0] ?? assert.fail('no task')
+    const ownerFile = join(home(), 'director', 'tasks', mine.host, mine.id, 'owner')
+    const original = readFileSync(ownerFile, 'utf8')
+    try {
+      writeFileSync(ownerFile, original.replace(/^boot .*$/m, 'boot an-earlier-boot'))
+      const listed = await list(project('boot'))
+      assert.deepEqual(
+        listed.tasks.map((t) => [t.id, t.state, t.reason]),
+        [[mine.id, 'lost', 'the host rebooted after it started (boot id differs)']],
+      )
+      const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
+      assert.equal(stopped.code, 0, stopped.stderr)
+      assert.deepEqual(
+        stopped.json.tasks.map((t) => t.outcome),
+        ['rebooted'],
+      )
+      assert.ok(isAlive(mine.pid), 'a pid from an earlier boot is never signalled')
+    } finally {
+      writeFileSync(ownerFile, original)
+    }
+
+    await runCli(task(['stop', mine.id, '--grace', '1']), options())
+    assert.equal(isAlive(mine.pid), false)
+  })
+
   test('an ownerless sandbox (older layout): its recorded host alone manages it; unrecorded, no host does', async () => {
     const legacy = (id: string): {pid: number; dir: string; record: TaskRecord} => {
       const child = spawn('sleep', ['300'], {detached: true, stdio: 'ignore'})
