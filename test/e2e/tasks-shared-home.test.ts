@@ -44,8 +44,8 @@ describe('director task and keep on 4 names that share one home', () => {
   const list = async (project: string): Promise<TaskListReport> =>
     (await runCliJson<TaskListReport>(task(['list', '--project', project]), options())).json
   const home = (): string => fleet().host(1).home
-  /** The task commands of `project` alive on the machine: `exec sleep 300` makes each one a `sleep`. */
-  const live = (project: string): number[] => liveTaskCommands(project, 'sleep')
+  /** The task commands of `project` alive on the machine: `exec sleep 300` makes each one a `sleep 300`. */
+  const live = (project: string): number[] => liveTaskCommands(project, ['sleep', '300'])
   const start = async (project: string, count: number): Promise<StartReport> => {
     const args = ['start', '-c', 'exec sleep 300', '--count', String(count), '--project', project]
     const started = await runCliJson<StartReport>(task(args), options())
@@ -254,12 +254,24 @@ describe('director task and keep on 4 names that share one home', () => {
         NAMES.map((host) => ({host, id: stray.record.id, owner: null})),
         'the unrecorded one is left alone by every name, and said so',
       )
-      const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
+      // Stopped by id beside a new task of alias-a: each by its own host, once, none reported twice.
+      const fresh = await start(project('old-new'), 1)
+      const freshTask = fresh.started[0] ?? assert.fail('no task')
+      const byId = await runCliJson<StopReport>(
+        task(['stop', recorded.record.id, freshTask.id, '--grace', '1']),
+        options(),
+      )
+      assert.equal(byId.code, 0, byId.stderr)
       assert.deepEqual(
-        all.json.tasks.map((t) => [t.id, t.host, t.outcome]),
-        [[recorded.record.id, 'alias-b', 'stopped']],
+        byId.json.tasks.map((t) => [t.id, t.host, t.outcome]).sort(),
+        [
+          [recorded.record.id, 'alias-b', 'stopped'],
+          [freshTask.id, freshTask.host, 'stopped'],
+        ].sort(),
       )
       assert.equal(isAlive(recorded.pid), false)
+      const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
+      assert.deepEqual(all.json.tasks, [], '--all finds nothing else to stop: the unclaimed one is not its')
       assert.ok(isAlive(stray.pid), 'the unclaimed one is not signalled')
       const pruned = await runCliJson<PruneReport>(task(['prune', '--project', project('old')]), options())
       assert.deepEqual(

@@ -137,14 +137,15 @@ function sandboxProcesses(dir: string, depth = 0): Array<{pid: number; pgid: num
 }
 
 /**
- * The live (non-zombie) processes on this machine named `comm` (as /proc/<pid>/comm says) that
+ * The live (non-zombie) processes on this machine whose command line is `argv` exactly and that
  * carry `DIRECTOR_PROJECT=<project>` in their environment: a task's command, counted on the
  * hosts themselves, not in director's own words.
  */
-export function liveTaskCommands(project: string, comm: string): number[] {
+export function liveTaskCommands(project: string, argv: string[]): number[] {
+  const wanted = `${argv.join('\0')}\0`
   return liveProcessesWithEnv(`DIRECTOR_PROJECT=${project}`).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === wanted
     } catch {
       return false
     }

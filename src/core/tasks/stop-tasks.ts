@@ -72,7 +72,10 @@ export async function stopTasks(
     const chosen = views.filter((view) => selection.kind !== 'ids' || selection.ids.includes(view.id))
     const live = chosen.filter((view) => selection.kind === 'ids' || view.state === 'running')
     // Asked for by id, recorded on this host, but its sandbox says another host: left alone.
-    const foreign = selection.kind === 'ids' ? selection.ids.filter((id) => others.has(id)) : []
+    const foreign =
+      selection.kind === 'ids'
+        ? selection.ids.filter((id) => others.has(id) && records.some((r) => r.id === id && r.host === host))
+        : []
     const stopped = await Promise.all(
       live.map(async (view) => {
         const record = records.find((r) => r.id === view.id)

@@ -66,9 +66,9 @@ export function startTaskScript({
     `printf '%s\\n' ${shellQuote(project)} > project`,
     `printf '%s\\n' ${shellQuote(cmd)} > cmd`,
     'date -u +%Y-%m-%dT%H:%M:%SZ > started_at',
-    `DIRECTOR_TASK_ID=${shellQuote(id)} DIRECTOR_PROJECT=${shellQuote(project)} DIRECTOR_TASK_DIR="$PWD"`,
-    'export DIRECTOR_TASK_ID DIRECTOR_PROJECT DIRECTOR_TASK_DIR',
-    `setsid /bin/sh -c ${shellQuote(WRAPPER)} director-task ${argv} </dev/null >/dev/null 2>&1 &`,
+    // In the task's environment only, not this script's: what carries them on the host is the task.
+    `DIRECTOR_TASK_ID=${shellQuote(id)} DIRECTOR_PROJECT=${shellQuote(project)} DIRECTOR_TASK_DIR="$PWD" \\`,
+    `  setsid /bin/sh -c ${shellQuote(WRAPPER)} director-task ${argv} </dev/null >/dev/null 2>&1 &`,
     'w=$!',
     'i=0',
     'while [ ! -s pid ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done',

@@ -47,8 +47,9 @@ export function ownSandboxes(
   const own: SandboxFields[] = []
   const foreign: ForeignSandbox[] = []
   const others = new Set<string>()
+  const byId = new Map(records.map((record) => [record.id, record]))
   for (const fields of listing.tasks) {
-    const record = records.find((r) => r.id === fields.id)
+    const record = byId.get(fields.id)
     const ownership = sandboxOwnership(fields, host, listing.self, record)
     if (ownership.kind === 'own') own.push(fields)
     else if (ownership.kind === 'rebooted') own.push({...fields, alive: false, wrapperAlive: false, rebooted: true})
