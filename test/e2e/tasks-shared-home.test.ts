@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 // Tasks and keep on hosts that share one home (NFS homes): four inventory names, alias-a..d,
-// reach the same fleet host (same user, same home) through ssh_config. Every count is taken on
-// the machine itself, in /proc (live processes only: this machine's PID 1 does not reap).
+// reach the same fleet host (same user, same home) through ssh_config. The same suite then runs
+// on 4 fleet hosts with private homes. Every count is taken on the machine itself, in /proc
+// (live processes only: this machine's PID 1 does not reap).
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -17,6 +18,7 @@ import type {TaskRecord} from '../../src/core/tasks/task-store.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {readProcStat} from '../../src/core/local/process-info.js'
+import {hostPathComponent} from '../../src/core/remote-fs/remote-path.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 import {
   isAlive,
@@ -30,20 +32,30 @@ import {
   writeRecords,
 } from '../helpers/tasks.js'
 
-const NAMES = ['alias-a', 'alias-b', 'alias-c', 'alias-d']
-// Projects unique to this run: the counts in /proc see every test file's tasks on this machine.
-const project = (name: string): string => `shared-${name}-${process.pid}`
+const ALIASES = ['alias-a', 'alias-b', 'alias-c', 'alias-d']
 
-describe('director task and keep on 4 names that share one home', () => {
+for (const shared of [true, false])
+  describe(`director task and keep on 4 names ${shared ? 'that share one home' : 'with private homes'}`, () => {
+    suite(shared)
+  })
+
+function suite(shared: boolean): void {
+  // Projects unique to this run and mode: the counts in /proc see every test file's tasks on this machine.
+  const project = (name: string): string => `${shared ? 'shared' : 'private'}-${name}-${process.pid}`
   let current: Fleet | undefined
-  const stateDir = mkdtempSync(join(tmpdir(), 'director-tasks-shared-'))
+  const stateDir = mkdtempSync(join(tmpdir(), 'director-tasks-homes-'))
   const fleet = (): Fleet => current ?? assert.fail('the fleet did not start')
+  const names = (): string[] => (shared ? ALIASES : fleet().hosts.map((host) => host.address))
+  const name = (i: number): string => names()[i] ?? assert.fail(`no name ${i}`)
+  /** The home the host behind inventory name `host` logs in to. */
+  const homeOf = (host: string): string =>
+    shared ? fleet().host(1).home : (fleet().hosts.find((h) => h.address === host)?.home ?? assert.fail(host))
+  const sandboxes = (host: string): string => join(homeOf(host), 'director', 'tasks', hostPathComponent(host))
   let env: Record<string, string> = {}
   const options = (): CliOptions => ({env, timeoutMs: 30_000})
   const task = (args: string[]): string[] => ['task', ...args, '--state-dir', stateDir]
   const list = async (project: string): Promise<TaskListReport> =>
     (await runCliJson<TaskListReport>(task(['list', '--project', project]), options())).json
-  const home = (): string => fleet().host(1).home
   /** The task commands of `project` alive on the machine: `exec sleep 300` makes each one a `sleep 300`. */
   const live = (project: string): number[] => liveTaskCommands(project, ['sleep', '300'])
   const start = async (project: string, count: number): Promise<StartReport> => {
@@ -54,18 +66,27 @@ describe('director task and keep on 4 names that share one home', () => {
   }
 
   before(async () => {
-    current = await startFleet({hosts: 1})
+    current = await startFleet({hosts: shared ? 1 : 4})
+    const xdg = {XDG_STATE_HOME: join(stateDir, 'xdg')}
+    if (!shared) {
+      env = {...fleet().env(), ...xdg}
+      return
+    }
+
     const sshConfig = join(stateDir, 'ssh_config')
-    writeFileSync(sshConfig, sharedHomeSshConfig(fleet(), NAMES, fleet().host(1).address))
-    const clients = fleet().writeClientsConf(NAMES, 'clients-shared-home.conf')
-    env = {DIRECTOR_CLIENTS: clients, DIRECTOR_SSH_CONFIG: sshConfig, XDG_STATE_HOME: join(stateDir, 'xdg')}
+    writeFileSync(sshConfig, sharedHomeSshConfig(fleet(), ALIASES, fleet().host(1).address))
+    const clients = fleet().writeClientsConf(ALIASES, 'clients-shared-home.conf')
+    env = {DIRECTOR_CLIENTS: clients, DIRECTOR_SSH_CONFIG: sshConfig, ...xdg}
   })
 
   after(async () => {
     try {
       if (current) await runCli(task(['stop', '--all', '--grace', '1']), options())
     } finally {
-      killLeftoverTasks(stateDir, current ? [home()] : [])
+      killLeftoverTasks(
+        stateDir,
+        current?.hosts.map((host) => host.home),
+      )
       await current?.down()
       rmSync(stateDir, {recursive: true, force: true})
     }
@@ -73,18 +94,18 @@ describe('director task and keep on 4 names that share one home', () => {
 
   test('task start --count 4: exactly 4 running, one per name, 4 live processes; each name has its folder', async () => {
     const started = await start(project('four'), 4)
-    assert.deepEqual(started.started.map((t) => t.host).sort(), NAMES)
+    assert.deepEqual(started.started.map((t) => t.host).sort(), [...names()].sort())
     const listed = await list(project('four'))
     assert.deepEqual(
       listed.tasks.map((t) => [t.host, t.state]),
-      NAMES.map((name) => [name, 'running']),
+      names().map((host) => [host, 'running']),
     )
     assert.deepEqual(listed.foreign, [], 'each name sees only its own folder')
     const pids = live(project('four'))
     assert.equal(pids.length, 4, `live task processes: ${pids.join(' ')}`)
     assert.equal(processGroupsOf(pids).length, 4, 'in 4 process groups')
     for (const t of started.started) {
-      const dir = join(home(), 'director', 'tasks', t.host)
+      const dir = sandboxes(t.host)
       assert.deepEqual(readdirSync(dir), [t.id], `${t.host}'s folder holds its one sandbox`)
       assert.match(
         readFileSync(join(dir, t.id, 'owner'), 'utf8'),
@@ -103,15 +124,15 @@ describe('director task and keep on 4 names that share one home', () => {
   test("task stop of one name's task never kills another's; --limit stops one name's only", async () => {
     const started = await start(project('stop1'), 4)
     const byHost = new Map(started.started.map((t) => [t.host, t]))
-    const b = byHost.get('alias-b') ?? assert.fail('no task on alias-b')
+    const b = byHost.get(name(1)) ?? assert.fail(`no task on ${name(1)}`)
     const stopped = await runCliJson<StopReport>(task(['stop', b.id, '--grace', '1']), options())
     assert.equal(stopped.code, 0, stopped.stderr)
     assert.deepEqual(
       stopped.json.tasks.map((t) => [t.id, t.host, t.outcome]),
-      [[b.id, 'alias-b', 'stopped']],
+      [[b.id, name(1), 'stopped']],
     )
     assert.equal(isAlive(b.pid), false)
-    const left = started.started.filter((t) => t.host !== 'alias-b')
+    const left = started.started.filter((t) => t.host !== name(1))
     assert.ok(
       left.every((t) => isAlive(t.pid)),
       'the other names keep theirs',
@@ -119,22 +140,22 @@ describe('director task and keep on 4 names that share one home', () => {
     assert.equal(live(project('stop1')).length, 3)
 
     const c = await runCliJson<StopReport>(
-      task(['stop', '--project', project('stop1'), '--limit', 'alias-c', '--grace', '1']),
+      task(['stop', '--project', project('stop1'), '--limit', name(2), '--grace', '1']),
       options(),
     )
     assert.deepEqual(
       c.json.tasks.map((t) => t.host),
-      ['alias-c'],
+      [name(2)],
     )
-    assert.deepEqual(live(project('stop1')).sort(), [byHost.get('alias-a')?.pid, byHost.get('alias-d')?.pid].sort())
+    assert.deepEqual(live(project('stop1')).sort(), [byHost.get(name(0))?.pid, byHost.get(name(3))?.pid].sort())
     const listed = await list(project('stop1'))
     assert.deepEqual(
       listed.tasks.map((t) => [t.host, t.state]),
       [
-        ['alias-a', 'running'],
-        ['alias-b', 'killed'],
-        ['alias-c', 'killed'],
-        ['alias-d', 'running'],
+        [name(0), 'running'],
+        [name(1), 'killed'],
+        [name(2), 'killed'],
+        [name(3), 'running'],
       ],
     )
     await runCli(task(['stop', '--project', project('stop1'), '--grace', '1']), options())
@@ -144,7 +165,7 @@ describe('director task and keep on 4 names that share one home', () => {
   test('a sandbox whose owner is another machine is never listed, lost or signalled by this one', async () => {
     const started = await start(project('other'), 1)
     const mine = started.started[0] ?? assert.fail('no task')
-    const ownerFile = join(home(), 'director', 'tasks', mine.host, mine.id, 'owner')
+    const ownerFile = join(sandboxes(mine.host), mine.id, 'owner')
     const original = readFileSync(ownerFile, 'utf8')
     try {
       writeFileSync(ownerFile, original.replace(/^machine .*$/m, 'machine another-machine'))
@@ -183,7 +204,7 @@ describe('director task and keep on 4 names that share one home', () => {
   test('a sandbox from an earlier boot of this machine is lost, and its pid is not signalled', async () => {
     const started = await start(project('boot'), 1)
     const mine = started.started[0] ?? assert.fail('no task')
-    const ownerFile = join(home(), 'director', 'tasks', mine.host, mine.id, 'owner')
+    const ownerFile = join(sandboxes(mine.host), mine.id, 'owner')
     const original = readFileSync(ownerFile, 'utf8')
     try {
       writeFileSync(ownerFile, original.replace(/^boot .*$/m, 'boot an-earlier-boot'))
@@ -213,7 +234,7 @@ describe('director task and keep on 4 names that share one home', () => {
       const pid = child.pid ?? assert.fail('no pid')
       const startTime = readProcStat(pid)?.startTime ?? assert.fail('no stat')
       // What an older director wrote: tasks/<id>/ right under tasks/, no owner file.
-      const dir = join(home(), 'director', 'tasks', id)
+      const dir = join(homeOf(name(1)), 'director', 'tasks', id)
       mkdirSync(dir, {recursive: true})
       const files: Array<[string, number | string]> = [
         ['project', project('old')],
@@ -227,7 +248,7 @@ describe('director task and keep on 4 names that share one home', () => {
       const record: TaskRecord = {
         id,
         project: project('old'),
-        host: 'alias-b',
+        host: name(1),
         remoteRoot: '~/director',
         pid,
         pgid: pid,
@@ -246,15 +267,15 @@ describe('director task and keep on 4 names that share one home', () => {
       assert.equal(listed.code, 0, listed.stderr)
       assert.deepEqual(
         listed.json.tasks.map((t) => [t.id, t.host, t.state]),
-        [[recorded.record.id, 'alias-b', 'running']],
+        [[recorded.record.id, name(1), 'running']],
         'listed once, by the host its record names',
       )
       assert.deepEqual(
         listed.json.foreign,
-        NAMES.map((host) => ({host, id: stray.record.id, owner: null})),
-        'the unrecorded one is left alone by every name, and said so',
+        (shared ? names() : [name(1)]).map((host) => ({host, id: stray.record.id, owner: null})),
+        'the unrecorded one is left alone by every name that sees it, and said so',
       )
-      // Stopped by id beside a new task of alias-a: each by its own host, once, none reported twice.
+      // Stopped by id beside a new task of the first name: each by its own host, once, none twice.
       const fresh = await start(project('old-new'), 1)
       const freshTask = fresh.started[0] ?? assert.fail('no task')
       const byId = await runCliJson<StopReport>(
@@ -265,7 +286,7 @@ describe('director task and keep on 4 names that share one home', () => {
       assert.deepEqual(
         byId.json.tasks.map((t) => [t.id, t.host, t.outcome]).sort(),
         [
-          [recorded.record.id, 'alias-b', 'stopped'],
+          [recorded.record.id, name(1), 'stopped'],
           [freshTask.id, freshTask.host, 'stopped'],
         ].sort(),
       )
@@ -276,7 +297,7 @@ describe('director task and keep on 4 names that share one home', () => {
       const pruned = await runCliJson<PruneReport>(task(['prune', '--project', project('old')]), options())
       assert.deepEqual(
         pruned.json.pruned.map((t) => [t.id, t.host]),
-        [[recorded.record.id, 'alias-b']],
+        [[recorded.record.id, name(1)]],
       )
       assert.equal(existsSync(recorded.dir), false)
       assert.ok(existsSync(stray.dir), 'the unclaimed sandbox stays')
@@ -329,7 +350,7 @@ describe('director task and keep on 4 names that share one home', () => {
       )
       assert.deepEqual(
         (await list(project('kp'))).tasks.map((t) => [t.host, t.state]),
-        NAMES.map((name) => [name, 'running']),
+        names().map((host) => [host, 'running']),
       )
       const log = readFileSync(join(stateDir, 'projects', project('kp'), 'keep.log'), 'utf8')
       assert.equal(log.match(/ start t-/g)?.length, 4, log)
@@ -344,4 +365,4 @@ describe('director task and keep on 4 names that share one home', () => {
 
     assert.deepEqual(live(project('kp')), [])
   })
-})
+}
