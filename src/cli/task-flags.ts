@@ -8,7 +8,7 @@ export const taskFlags = {
   ...stateDirFlag,
   'remote-root': Flags.string({
     default: DEFAULT_REMOTE_ROOT,
-    description: 'remote folder holding tasks/<task id>/ sandboxes and bin/<project>/',
+    description: 'remote folder holding tasks/<host>/<task id>/ sandboxes and bin/<project>/<host>/',
     helpValue: 'DIR',
   }),
 }

@@ -70,7 +70,13 @@ describe('director keep on a fleet of 3 hosts', () => {
   test('keeps 4 running: replaces a killed task and a lost host, ends on the stop file', async () => {
     const {child, output, exited} = startCli([...keepArgs(4, 'kp'), '--connect-timeout', '2'], env())
     try {
-      assert.ok(await waitFor(async () => (await running('kp')).length === 4, 20_000), output())
+      // Each one recorded too (keep records a task once it hears its pid, just after the host lists it).
+      const recorded = (ids: string[]): boolean => ids.every((id) => readRecords(stateDir).some((r) => r.id === id))
+      const four = await waitFor(async () => {
+        const now = await running('kp')
+        return now.length === 4 && recorded(now.map((t) => t.id))
+      }, 20_000)
+      assert.ok(four, output())
       const [victim] = await running('kp')
       const record = readRecords(stateDir).find((r) => r.id === victim?.id)
       assert.ok(victim && record, 'a running task')
@@ -157,7 +163,9 @@ describe('director keep on a fleet of 3 hosts', () => {
     try {
       const three = await waitFor(async () => {
         const now = await running('term')
-        return now.length === 3 && fleet().hosts.every((host) => now.some((t) => t.host === host.address))
+        // Also recorded: a sandbox is listed running up to 0.1 s before keep hears its pid and records it.
+        const recorded = readRecords(stateDir).filter((r) => r.project === 'term').length === 3
+        return recorded && now.length === 3 && fleet().hosts.every((host) => now.some((t) => t.host === host.address))
       }, 20_000)
       assert.ok(three, keep.output())
       const groups = readRecords(stateDir).filter((r) => r.project === 'term')

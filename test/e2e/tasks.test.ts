@@ -39,7 +39,7 @@ describe('director task on a fleet of 3 hosts', () => {
   /** The sandboxes of `project` on each host's disk, host by host. */
   const sandboxesOnDisk = (project: string): string[][] =>
     fleet().hosts.map((host) => {
-      const dir = join(host.home, 'director', 'tasks')
+      const dir = join(host.home, 'director', 'tasks', host.address)
       if (!existsSync(dir)) return []
       return readdirSync(dir)
         .filter((id) => {
@@ -303,7 +303,10 @@ describe('director task on a fleet of 3 hosts', () => {
     // One ended task on host 2 ended long ago (its sandbox says so); the others just now.
     const old = started.json.started.find((t) => t.host === fleet().host(2).address)
     assert.ok(old)
-    writeFileSync(join(fleet().host(2).home, 'director', 'tasks', old.id, 'ended_at'), '2020-01-01T00:00:00Z\n')
+    writeFileSync(
+      join(fleet().host(2).home, 'director', 'tasks', old.host, old.id, 'ended_at'),
+      '2020-01-01T00:00:00Z\n',
+    )
     const aged = await runCliJson<PruneReport>(task(['prune', '--older-than', '7d', '--project', 'pr']), options())
     assert.equal(aged.code, 0, aged.stderr)
     assert.deepEqual(

@@ -1,5 +1,5 @@
 import {type ChildProcess, spawn} from 'node:child_process'
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {TaskRecord} from '../../src/core/tasks/task-store.js'
@@ -113,8 +113,11 @@ export function killLeftoverTasks(stateDir: string, homes: string[] = []): void 
   }
 }
 
-/** pid, pgid and start time from each task sandbox under `dir` that has them. */
-function sandboxProcesses(dir: string): Array<{pid: number; pgid: number; startTime: string}> {
+/**
+ * pid, pgid and start time from each task sandbox under `dir` that has them: the older layout's
+ * `dir/<id>/` and the hosts' folders, `dir/<host>/<id>/`.
+ */
+function sandboxProcesses(dir: string, depth = 0): Array<{pid: number; pgid: number; startTime: string}> {
   let sandboxes: string[]
   try {
     sandboxes = readdirSync(dir)
@@ -123,6 +126,7 @@ function sandboxProcesses(dir: string): Array<{pid: number; pgid: number; startT
   }
 
   return sandboxes.flatMap((name) => {
+    if (depth === 0 && !existsSync(join(dir, name, 'project'))) return sandboxProcesses(join(dir, name), 1)
     try {
       const read = (file: string) => readFileSync(join(dir, name, file), 'utf8').trim()
       return [{pid: Number(read('pid')), pgid: Number(read('pgid')), startTime: read('start_time')}]
@@ -130,4 +134,61 @@ function sandboxProcesses(dir: string): Array<{pid: number; pgid: number; startT
       return []
     }
   })
+}
+
+/**
+ * The live (non-zombie) processes on this machine whose command line is `argv` exactly and that
+ * carry `DIRECTOR_PROJECT=<project>` in their environment: a task's command, counted on the
+ * hosts themselves, not in director's own words.
+ */
+export function liveTaskCommands(project: string, argv: string[]): number[] {
+  const wanted = `${argv.join('\0')}\0`
+  return liveProcessesWithEnv(`DIRECTOR_PROJECT=${project}`).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === wanted
+    } catch {
+      return false
+    }
+  })
+}
+
+/** The process groups of those pids (still alive), each once. */
+export function processGroupsOf(pids: number[]): number[] {
+  return [
+    ...new Set(
+      pids.flatMap((pid) => {
+        try {
+          const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          return [Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[2])]
+        } catch {
+          return []
+        }
+      }),
+    ),
+  ].sort((a, b) => a - b)
+}
+
+/**
+ * An ssh_config that makes each of `names` reach the fleet host at `address` (same user, same
+ * home: a home shared by several hosts, as with NFS), followed by the fleet's own ssh_config.
+ * The fleet's known_hosts already holds that address's key.
+ */
+export function sharedHomeSshConfig(
+  fleet: {sshConfig: string; port: number; identity: string; knownHosts: string},
+  names: string[],
+  address: string,
+): string {
+  const base = readFileSync(fleet.sshConfig, 'utf8')
+  const user = /^\s*User\s+(\S+)/m.exec(base)?.[1] ?? 'root'
+  const block = [
+    `Host ${names.join(' ')}`,
+    `  HostName ${address}`,
+    `  User ${user}`,
+    `  Port ${fleet.port}`,
+    `  IdentityFile ${fleet.identity}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${fleet.knownHosts}`,
+    '',
+  ]
+  return `${block.join('\n')}${base}`
 }

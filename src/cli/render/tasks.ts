@@ -24,10 +24,21 @@ export function renderStarted(report: StartReport, color: ChalkInstance): string
   ]
 }
 
-/** The table of `task list`, then the unreachable hosts and the counts. */
+/** Per host, the sandboxes it left alone: another host's, or ownerless (older layout) and unrecorded. */
+function renderForeign(report: TaskListReport): string[] {
+  const hosts = [...new Set(report.foreign.map((sandbox) => sandbox.host))]
+  return hosts.map((host) => {
+    const mine = report.foreign.filter((sandbox) => sandbox.host === host)
+    const words = mine.map((sandbox) => `${sandbox.id} (${sandbox.owner ?? 'older layout, no owner, no record'})`)
+    return `@${host}: ${mine.length} sandbox(es) not this host's, left alone: ${words.join(', ')}`
+  })
+}
+
+/** The table of `task list`, then the unreachable hosts, the sandboxes left alone and the counts. */
 export function renderTaskList(report: TaskListReport, color: ChalkInstance): string[] {
   const hidden = report.hidden > 0 ? [`${report.hidden} older ended task(s) not shown (--all shows every one)`] : []
-  if (report.tasks.length === 0 && report.unreachable.length === 0) return ['no tasks', ...hidden]
+  const foreign = renderForeign(report)
+  if (report.tasks.length === 0 && report.unreachable.length === 0) return ['no tasks', ...foreign, ...hidden]
   const rows = report.tasks.map((task) => [
     task.id,
     task.host,
@@ -44,6 +55,7 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
   return [
     ...table,
     ...report.unreachable.map((host) => color.red(`unreachable @${host.host}: ${host.reason}`)),
+    ...foreign,
     `${report.tasks.length} task(s)${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
     ...hidden,
   ]
@@ -53,7 +65,7 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
 export function renderStopped(report: StopReport, color: ChalkInstance): string[] {
   if (report.tasks.length === 0) return ['no running task to stop']
   return report.tasks.map((task) => {
-    const ok = task.outcome === 'stopped' || task.outcome === 'forced' || task.outcome === 'ended'
+    const ok = ['ended', 'forced', 'rebooted', 'stopped'].includes(task.outcome)
     return `${ok ? color.green(task.outcome) : color.red(task.outcome)} ${task.id} @${task.host}: ${task.message}`
   })
 }

@@ -15,7 +15,7 @@ export default class TaskStart extends DirectorCommand<typeof TaskStart> {
     script: Args.string({description: 'local script to upload and start; its arguments follow'}),
   }
   static override description = `Start a task: a process detached from SSH, in its own process group, on each host (or --count N spread over the hosts)
-Its sandbox <remote-root>/tasks/<task id>/ holds cmd, pid, start_time, stdout, stderr, started_at and, once it ends, exit_code. Arguments are passed literally.`
+Its sandbox <remote-root>/tasks/<host>/<task id>/ holds owner (the host's name, machine id and boot id), cmd, pid, start_time, stdout, stderr, started_at and, once it ends, exit_code. Arguments are passed literally.`
   static override examples = [
     '<%= config.bin %> task start ./worker.sh --count 6 --project crawl',
     "<%= config.bin %> task start -c 'sleep 600' --limit node01",

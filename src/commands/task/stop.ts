@@ -14,7 +14,7 @@ import {readTaskRecords} from '../../core/tasks/task-store.js'
 export default class TaskStop extends DirectorCommand<typeof TaskStop> {
   static override args = {id: Args.string({description: 'task ids (more may follow)'})}
   static override description = `Stop tasks: SIGTERM to the task's process group, SIGKILL after --grace
-Nothing is signalled unless the recorded pid is still the task's process (same start time and group), so a reused pid is never hit.`
+Nothing is signalled unless the sandbox is this host's (its owner: this name, machine and boot, checked on the host) and the recorded pid is still the task's process (same start time and group), so a reused pid or another machine's is never hit.`
   static override examples = [
     '<%= config.bin %> task stop t-20261123155001-4f2a',
     '<%= config.bin %> task stop --project crawl --grace 30',

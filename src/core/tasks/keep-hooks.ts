@@ -8,8 +8,9 @@ import type {TaskView} from './task-view.js'
 
 import {UsageError} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
-import {uploadScript} from '../run/upload-script.js'
 import {posixShell, shellJoin} from '../ssh/shell-quote.js'
+import {hostBinDir} from './task-paths.js'
+import {uploadReplacing} from './upload-task-file.js'
 
 /** The hooks of `keep`: local executables, the first two run on the hosts. */
 export interface KeepHooks {
@@ -65,9 +66,9 @@ export interface RemoteHookContext extends ListTasksOptions {
   log: (text: string) => void
 }
 
-/** Where a hook goes on the hosts: `<remote-root>/bin/<project>/hooks/<name>`. */
-function remoteHookPath(context: RemoteHookContext, name: string): string {
-  return posix.join(context.remoteRoot, 'bin', context.project, 'hooks', name)
+/** Where a hook goes on a host: `<remote-root>/bin/<project>/<host>/hooks/<name>` (homes may be shared). */
+function remoteHookPath(context: RemoteHookContext, host: string, name: string): string {
+  return posix.join(hostBinDir(context.remoteRoot, context.project, host), 'hooks', name)
 }
 
 /**
@@ -83,7 +84,7 @@ export async function runInitHook(
   const pending = hosts.filter((host) => !done.has(host.name))
   if (pending.length === 0) return
   const results = await runOverSsh(pending, context.connect, context.fanOut, async (session, signal) => {
-    const target = await uploadScript(session, hook, remoteHookPath(context, 'init'))
+    const target = await uploadReplacing(session, hook, remoteHookPath(context, session.host.name, 'init'), signal)
     return session.exec(posixShell(shellJoin([target, context.project])), {signal})
   })
   for (const result of results) {
@@ -114,7 +115,7 @@ export async function runHealthHook(
   const busy = hosts.filter((host) => running.some((task) => task.host === host.name))
   const unhealthy = new Set<string>()
   await runOverSsh(busy, context.connect, context.fanOut, async (session, signal) => {
-    const target = await uploadScript(session, hook, remoteHookPath(context, 'health'))
+    const target = await uploadReplacing(session, hook, remoteHookPath(context, session.host.name, 'health'), signal)
     for (const task of running.filter((t) => t.host === session.host.name)) {
       const pid = String(task.pid)
       const command = `DIRECTOR_TASK_ID=${shellJoin([task.id])} DIRECTOR_TASK_PID=${pid} ${shellJoin([target, task.id, pid])}`

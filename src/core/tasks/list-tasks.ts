@@ -11,7 +11,14 @@ import {parseTaskListing, type TaskListing} from './parse-task-listing.js'
 import {type HistoryFilter, selectTaskHistory} from './task-history.js'
 import {listTasksScript} from './task-scripts.js'
 import {type TaskState} from './task-state.js'
-import {buildTaskViews, countStates, type HostListing, type TaskView} from './task-view.js'
+import {
+  buildTaskViews,
+  countStates,
+  type ForeignSandbox,
+  foreignSandboxes,
+  type HostListing,
+  type TaskView,
+} from './task-view.js'
 
 /** What `task list` reports. */
 export interface TaskListReport {
@@ -22,6 +29,8 @@ export interface TaskListReport {
   hidden: number
   /** Hosts that could not be asked, with why. */
   unreachable: Array<{host: string; reason: string}>
+  /** Sandboxes a host saw and left alone: another host's, or ownerless and unrecorded (see task-owner.ts). */
+  foreign: ForeignSandbox[]
 }
 
 export interface ListTasksOptions {
@@ -31,13 +40,16 @@ export interface ListTasksOptions {
   project?: string | undefined
 }
 
-/** Reads every sandbox of one host with ONE exec. */
+/** Reads the sandboxes of one host (its folder, and the older layout's) with ONE exec. */
 export async function readHostTasks(
   session: SshSession,
   remoteRoot: string,
   signal?: AbortSignal,
 ): Promise<TaskListing> {
-  const result = await session.exec(posixShell(listTasksScript(remoteRoot)), {signal, maxOutput: 64 * 1024 * 1024})
+  const result = await session.exec(posixShell(listTasksScript(remoteRoot, session.host.name)), {
+    signal,
+    maxOutput: 64 * 1024 * 1024,
+  })
   if (result.code !== 0) {
     const detail = result.stderr.trim() || `exit ${result.code ?? result.signal}`
     throw new HostFailure(failure('remote-error', `${session.host.name}: cannot list tasks: ${detail}`))
@@ -76,5 +88,6 @@ export async function listTasks(
   const unreachable = listings.flatMap((answer) =>
     answer.ok ? [] : [{host: answer.host, reason: answer.failure.message}],
   )
-  return {project: options.project ?? null, tasks, counts: countStates(tasks), hidden, unreachable}
+  const foreign = foreignSandboxes(listings, records, options.project)
+  return {project: options.project ?? null, tasks, counts: countStates(tasks), hidden, unreachable, foreign}
 }

@@ -1,9 +1,12 @@
+import type {HostIdentity, SandboxOwner} from './task-owner.js'
 import type {SandboxFields} from './task-state.js'
 
 /** What one host's list script printed. */
 export interface TaskListing {
   /** The host's clock (epoch seconds), for uptimes. */
   clock: number | undefined
+  /** The host's machine and boot, read in the same exec (undefined from an older script). */
+  self: HostIdentity | undefined
   tasks: SandboxFields[]
 }
 
@@ -20,10 +23,11 @@ interface ProcLine {
  */
 export function parseTaskListing(text: string): TaskListing {
   let clock: number | undefined
+  const self: Partial<HostIdentity> = {}
   const tasks: SandboxFields[] = []
-  let current: {fields: SandboxFields; proc?: ProcLine; lead?: ProcLine} | undefined
+  let current: Current | undefined
   const finish = (): void => {
-    if (current) tasks.push(judge(current.fields, current.proc, current.lead))
+    if (current) tasks.push(judge(current))
   }
 
   for (const line of text.split('\n')) {
@@ -31,21 +35,41 @@ export function parseTaskListing(text: string): TaskListing {
     const key = space === -1 ? line : line.slice(0, space)
     const value = space === -1 ? '' : line.slice(space + 1)
     if (key === 'clock') clock = toInt(value)
+    else if (key === 'self' && current === undefined) readIdentity(self, value)
     else if (key === 'task') {
       finish()
-      current = {fields: emptyFields(value)}
+      current = {fields: emptyFields(value), owner: undefined}
     } else if (current) readField(current, key, value)
   }
 
   finish()
-  return {clock, tasks}
+  const known = self.machine !== undefined && self.boot !== undefined
+  return {clock, self: known ? {machine: self.machine ?? '', boot: self.boot ?? ''} : undefined, tasks}
 }
 
-function readField(
-  current: {fields: SandboxFields; proc?: ProcLine; lead?: ProcLine},
-  key: string,
-  value: string,
-): void {
+interface Current {
+  fields: SandboxFields
+  owner: Partial<SandboxOwner> | undefined
+  proc?: ProcLine
+  lead?: ProcLine
+}
+
+/** `machine M` or `boot B` (or `host H`, for an owner) into `into`. */
+function readIdentity(into: Partial<SandboxOwner>, value: string): void {
+  const space = value.indexOf(' ')
+  const key = space === -1 ? value : value.slice(0, space)
+  const text = space === -1 ? '' : value.slice(space + 1)
+  if (key === 'host' || key === 'machine' || key === 'boot') into[key] = text
+}
+
+function readField(current: Current, key: string, value: string): void {
+  const {fields} = current
+  if (key === 'legacy') fields.legacy = true
+  else if (key === 'owner') readIdentity((current.owner ??= {}), value)
+  else readFileField(current, key, value)
+}
+
+function readFileField(current: Current, key: string, value: string): void {
   const {fields} = current
   switch (key) {
     case 'project': {
@@ -105,8 +129,11 @@ function readField(
   }
 }
 
-/** Alive: the pid runs (not a zombie) with the recorded start time and group. */
-function judge(fields: SandboxFields, proc: ProcLine | undefined, lead: ProcLine | undefined): SandboxFields {
+/**
+ * Alive: the pid runs (not a zombie) with the recorded start time and group. The owner counts
+ * only when the file named all three (host, machine, boot).
+ */
+function judge({fields, lead, owner, proc}: Current): SandboxFields {
   const group = fields.pgid === undefined ? undefined : String(fields.pgid)
   const alive =
     proc !== undefined &&
@@ -115,7 +142,13 @@ function judge(fields: SandboxFields, proc: ProcLine | undefined, lead: ProcLine
     proc.startTime === fields.startTime &&
     (group === undefined || proc.pgrp === group)
   const wrapperAlive = lead !== undefined && lead.state !== 'Z' && group !== undefined && lead.pgrp === group
-  return {...fields, alive, wrapperAlive}
+  const complete = owner?.host !== undefined && owner.machine !== undefined && owner.boot !== undefined
+  return {
+    ...fields,
+    alive,
+    wrapperAlive,
+    owner: complete ? {host: owner.host ?? '', machine: owner.machine ?? '', boot: owner.boot ?? ''} : undefined,
+  }
 }
 
 function emptyFields(id: string): SandboxFields {
@@ -133,6 +166,8 @@ function emptyFields(id: string): SandboxFields {
     endedAt: undefined,
     alive: false,
     wrapperAlive: false,
+    owner: undefined,
+    legacy: false,
   }
 }
 

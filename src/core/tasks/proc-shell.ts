@@ -20,3 +20,25 @@ export const PROC_FUNCTIONS = [
   '  return 1',
   '}',
 ].join('\n')
+
+/**
+ * Sets `me_m` (the machine: /etc/machine-id, else `hostname:<uname -n>`) and `me_b` (the boot:
+ * /proc/sys/kernel/random/boot_id) of the host the script runs on. A task's sandbox records them
+ * when it starts; every later script compares them in the same exec, before trusting a pid.
+ */
+export const IDENTITY_FUNCTIONS = [
+  'read_identity() {',
+  '  me_m=; { IFS= read -r me_m < /etc/machine-id; } 2>/dev/null',
+  `  [ -n "$me_m" ] || me_m="hostname:$(uname -n 2>/dev/null)"`,
+  '  me_b=; { IFS= read -r me_b < /proc/sys/kernel/random/boot_id; } 2>/dev/null',
+  '}',
+  // Sets o_host, o_machine, o_boot from the sandbox's owner file; false when it has none.
+  'read_owner() {',
+  '  o_host=; o_machine=; o_boot=',
+  '  [ -f "$1/owner" ] || return 1',
+  '  while IFS=" " read -r k v; do',
+  '    case $k in host) o_host=$v ;; machine) o_machine=$v ;; boot) o_boot=$v ;; esac',
+  '  done < "$1/owner"',
+  '  return 0',
+  '}',
+].join('\n')

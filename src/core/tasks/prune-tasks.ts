@@ -5,14 +5,15 @@ import type {TaskState} from './task-state.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
 import {remoteShellWord} from '../run/remote-layout.js'
-import {posixShell, shellJoin} from '../ssh/shell-quote.js'
+import {posixShell, shellQuote} from '../ssh/shell-quote.js'
 import {readHostTasks} from './list-tasks.js'
+import {IDENTITY_FUNCTIONS} from './proc-shell.js'
 import {endTime} from './task-history.js'
 import {isTaskId} from './task-id.js'
-import {tasksDir} from './task-scripts.js'
+import {sandboxDirOf} from './task-paths.js'
 import {isTerminal} from './task-state.js'
 import {readTaskRecords, rewriteTaskRecords} from './task-store.js'
-import {buildTaskViews} from './task-view.js'
+import {buildTaskViews, ownSandboxes} from './task-view.js'
 
 export interface PruneRequest {
   stateDir: string
@@ -29,7 +30,8 @@ export interface PruneReport {
 
 /**
  * Removes ended tasks (of the project, when given) that ended long enough ago: each one's
- * sandbox on its host and its local record. A live task (staging, running) is never touched.
+ * sandbox on its host and its local record. A live task (staging, running) is never touched,
+ * nor a sandbox the host does not own (see ownSandboxes).
  * Per host: one exec reads the sandboxes, one removes the chosen ones and says which are gone.
  * The records of a host that does not answer stay.
  */
@@ -43,8 +45,10 @@ export async function pruneTasks(
   // Recorded under another remote root: not in this listing, so not known to have ended.
   const elsewhere = new Set(records.filter((r) => r.remoteRoot !== options.remoteRoot).map((r) => r.id))
   const results = await runOverSsh(hosts, options.connect, options.fanOut, async (session, signal) => {
+    const host = session.host.name
     const listing = await readHostTasks(session, options.remoteRoot, signal)
-    const views = buildTaskViews([{host: session.host.name, ok: true, listing}], records, options.project)
+    const views = buildTaskViews([{host, ok: true, listing}], records, options.project)
+    const {own} = ownSandboxes(host, listing, records)
     const chosen = views.filter(
       (view) =>
         isTerminal(view.state) &&
@@ -52,12 +56,16 @@ export async function pruneTasks(
         !elsewhere.has(view.id) &&
         now - endTime(view) >= request.olderThanMs,
     )
-    const sandboxes = new Set(listing.tasks.map((fields) => fields.id))
-    const remove = chosen.filter((view) => sandboxes.has(view.id)).map((view) => view.id)
+    const remove = chosen.flatMap((view) => {
+      const fields = own.find((f) => f.id === view.id)
+      if (fields === undefined) return []
+      const record = records.find((r) => r.id === view.id)
+      return [{id: view.id, dir: sandboxDirOf(options.remoteRoot, host, {id: view.id, record, legacy: fields.legacy})}]
+    })
     if (remove.length > 0) {
-      const result = await session.exec(posixShell(removeSandboxesScript(options.remoteRoot, remove)), {signal})
+      const result = await session.exec(posixShell(removeSandboxesScript(host, remove)), {signal})
       const gone = new Set(result.stdout.split('\n'))
-      const left = remove.filter((id) => !gone.has(`gone ${id}`))
+      const left = remove.map((sandbox) => sandbox.id).filter((id) => !gone.has(`gone ${id}`))
       if (left.length > 0) {
         const detail = result.stderr.trim() || `exit ${result.code ?? result.signal}`
         throw new HostFailure(
@@ -77,14 +85,20 @@ export async function pruneTasks(
   }
 }
 
-/** Removes the sandboxes named (task ids only), printing `gone <id>` for each one no longer there. */
-function removeSandboxesScript(remoteRoot: string, ids: string[]): string {
+/**
+ * Removes the sandboxes named, printing `gone <id>` for each one no longer there. One whose
+ * owner file names another host (written there since it was listed) is kept.
+ */
+function removeSandboxesScript(host: string, sandboxes: Array<{id: string; dir: string}>): string {
   return [
-    `root=${remoteShellWord(tasksDir(remoteRoot))}`,
-    `for id in ${shellJoin(ids)}; do`,
-    '  rm -rf -- "$root/$id"',
-    `  [ -e "$root/$id" ] || printf 'gone %s\\n' "$id"`,
-    'done',
+    IDENTITY_FUNCTIONS,
+    `H=${shellQuote(host)}`,
+    'rm_one() {',
+    '  if read_owner "$2" && [ "$o_host" != "$H" ]; then return 0; fi',
+    '  rm -rf -- "$2"',
+    `  [ -e "$2" ] || printf 'gone %s\\n' "$1"`,
+    '}',
+    ...sandboxes.map((sandbox) => `rm_one ${shellQuote(sandbox.id)} ${remoteShellWord(sandbox.dir)}`),
     'exit 0',
   ].join('\n')
 }

@@ -1,4 +1,4 @@
-import {basename} from 'node:path'
+import {basename, posix} from 'node:path'
 
 import type {Host} from '../inventory/host.js'
 import type {RunWhat} from '../run/remote-scripts.js'
@@ -8,17 +8,17 @@ import type {ListTasksOptions} from './list-tasks.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
 import {checkFolderName} from '../remote-fs/remote-path.js'
-import {remoteLayout} from '../run/remote-layout.js'
-import {uploadScript} from '../run/upload-script.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {listHostTasks} from './list-tasks.js'
 import {planTaskPlacement} from './plan-task-placement.js'
 import {makeTaskId} from './task-id.js'
-import {startTaskScript, taskDir} from './task-scripts.js'
-import {appendTaskRecords, type TaskRecord} from './task-store.js'
+import {hostBinDir, taskDir} from './task-paths.js'
+import {startTaskScript} from './task-scripts.js'
+import {appendTaskRecords, readTaskRecords, type TaskRecord} from './task-store.js'
 import {buildTaskViews} from './task-view.js'
+import {uploadReplacing} from './upload-task-file.js'
 
-/** What to start: a local script (uploaded to bin/<project>/) with its arguments, or a command. */
+/** What to start: a local script (uploaded to bin/<project>/<host>/) with its arguments, or a command. */
 export interface StartRequest {
   what: RunWhat
   project: string
@@ -52,7 +52,7 @@ export async function startTasks(
   if (request.count === undefined) placement = new Map(hosts.map((host) => [host.name, 1]))
   else {
     const listings = await listHostTasks(hosts, {...options, project: request.project})
-    const views = buildTaskViews(listings, [], request.project)
+    const views = buildTaskViews(listings, readTaskRecords(request.stateDir), request.project)
     const running = new Map<string, number>()
     for (const view of views) if (view.state === 'running') running.set(view.host, (running.get(view.host) ?? 0) + 1)
     const answered = listings.filter((answer) => answer.ok).map((answer) => answer.host)
@@ -71,7 +71,7 @@ export async function startPlaced(
 ): Promise<StartReport> {
   const targets = hosts.filter((host) => (placement.get(host.name) ?? 0) > 0)
   const results = await runOverSsh(targets, options.connect, options.fanOut, async (session, signal) => {
-    const what = await uploaded(session, request)
+    const what = await uploaded(session, request, signal)
     const started: TaskRecord[] = []
     for (let i = 0; i < (placement.get(session.host.name) ?? 0); i++) {
       const record = await startOne(session, what, request, signal)
@@ -88,11 +88,12 @@ export async function startPlaced(
   }
 }
 
-async function uploaded(session: SshSession, request: StartRequest): Promise<RunWhat> {
+async function uploaded(session: SshSession, request: StartRequest, signal: AbortSignal): Promise<RunWhat> {
   if (request.what.kind === 'command') return request.what
-  const layout = remoteLayout(request.remoteRoot, request.project, 'task', basename(request.what.script))
-  const remote = layout.script ?? ''
-  await uploadScript(session, request.what.script, remote)
+  const name = basename(request.what.script)
+  checkFolderName(name, 'script name')
+  const remote = posix.join(hostBinDir(request.remoteRoot, request.project, session.host.name), name)
+  await uploadReplacing(session, request.what.script, remote, signal)
   return {kind: 'script', script: remote, args: request.what.args}
 }
 
@@ -103,9 +104,12 @@ async function startOne(
   signal: AbortSignal,
 ): Promise<TaskRecord> {
   const id = makeTaskId()
-  const dir = taskDir(request.remoteRoot, id)
+  const host = session.host.name
+  const dir = taskDir(request.remoteRoot, host, id)
   const startedAt = new Date().toISOString()
-  const result = await session.exec(posixShell(startTaskScript(dir, what, request.project, id)), {signal})
+  const result = await session.exec(posixShell(startTaskScript({dir, what, project: request.project, id, host})), {
+    signal,
+  })
   const values = new Map(
     result.stdout
       .split('\n')
@@ -121,5 +125,8 @@ async function startOne(
   const command = what.kind === 'command' ? what.command : [what.script, ...what.args].join(' ')
   const {project, remoteRoot} = request
   const startTime = values.get('start_time') ?? ''
-  return {id, project, host: session.host.name, remoteRoot, pid, pgid, startTime, startedAt, command}
+  const machine = values.get('machine') ?? ''
+  const boot = values.get('boot') ?? ''
+  const identity = {...(machine === '' ? {} : {machine}), ...(boot === '' ? {} : {boot})}
+  return {id, project, host, remoteRoot, pid, pgid, startTime, startedAt, command, dir, ...identity}
 }

@@ -8,8 +8,9 @@ import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {posixShell} from '../ssh/shell-quote.js'
 import {readHostTasks} from './list-tasks.js'
 import {type ExpectedProcess, type StopOutcome, stopTaskScript} from './stop-script.js'
-import {taskDir} from './task-scripts.js'
-import {buildTaskViews, type TaskView} from './task-view.js'
+import {sandboxDirOf} from './task-paths.js'
+import {type SandboxFields} from './task-state.js'
+import {buildTaskViews, ownSandboxes, type TaskView} from './task-view.js'
 
 /** Which tasks to stop: these ids, every running task of a project, or every running task. */
 export type StopSelection = {kind: 'all'} | {kind: 'ids'; ids: string[]} | {kind: 'project'; project: string}
@@ -24,14 +25,16 @@ export interface StoppedTask {
 
 export interface StopReport {
   tasks: StoppedTask[]
-  /** Tasks that may still run: their pid was reused, the host did not answer, or no sandbox. */
+  /** Tasks that may still run: their pid was reused, another host owns them, the host did not answer, or no sandbox. */
   notStopped: number
 }
 
 const MESSAGES: Record<StoppedTask['outcome'], string> = {
   ended: 'had already ended: nothing to signal',
+  foreign: 'its sandbox says another host (or machine) started it: NOT signalled from here',
   forced: 'killed (SIGKILL after the grace period)',
   missing: 'no sandbox on the host: nothing to signal',
+  rebooted: 'the host rebooted after it started: its process is gone, nothing signalled',
   reused: 'its pid now belongs to another process (start time differs): NOT signalled',
   stopped: 'killed (ended on SIGTERM)',
   unreachable: 'host unreachable: not signalled',
@@ -39,9 +42,11 @@ const MESSAGES: Record<StoppedTask['outcome'], string> = {
 
 /**
  * Stops tasks, one connection per host holding any: reads the host's sandboxes (one exec),
- * then runs the stop script of each selected task that is not over yet. The pid, group and
- * start time it checks are the ones recorded locally when director started the task (the
- * sandbox's, for a task started elsewhere). Unknown ids are a UsageError: nothing is signalled.
+ * then runs the stop script of each selected task of its own that is not over yet. The pid,
+ * group and start time it checks are the ones recorded locally when director started the task
+ * (the sandbox's, for a task started elsewhere), and the script checks the host's identity
+ * against the sandbox's owner first. A sandbox another host owns is `foreign`, never
+ * signalled. Unknown ids are a UsageError: nothing is signalled.
  */
 export async function stopTasks(
   hosts: Host[],
@@ -60,19 +65,29 @@ export async function stopTasks(
   const targets = selection.kind === 'ids' ? hosts.filter((host) => hostsOfIds.has(host.name)) : hosts
   const project = selection.kind === 'project' ? selection.project : undefined
   const results = await runOverSsh(targets, options.connect, options.fanOut, async (session, signal) => {
+    const host = session.host.name
     const listing = await readHostTasks(session, options.remoteRoot, signal)
-    const views = buildTaskViews([{host: session.host.name, ok: true, listing}], records, project)
+    const views = buildTaskViews([{host, ok: true, listing}], records, project)
+    const {others, own} = ownSandboxes(host, listing, records)
     const chosen = views.filter((view) => selection.kind !== 'ids' || selection.ids.includes(view.id))
     const live = chosen.filter((view) => selection.kind === 'ids' || view.state === 'running')
-    return Promise.all(
+    // Asked for by id, recorded on this host, but its sandbox says another host: left alone.
+    const foreign =
+      selection.kind === 'ids'
+        ? selection.ids.filter((id) => others.has(id) && records.some((r) => r.id === id && r.host === host))
+        : []
+    const stopped = await Promise.all(
       live.map(async (view) => {
-        const expected = expectedOf(view, records, listing.tasks)
-        if (expected === undefined) return done(view.id, session.host.name, 'ended')
         const record = records.find((r) => r.id === view.id)
-        const dir = taskDir(record?.remoteRoot ?? options.remoteRoot, view.id)
+        const fields = own.find((f) => f.id === view.id)
+        if (fields?.rebooted === true) return done(view.id, host, 'rebooted')
+        const expected = expectedOf(host, record, fields)
+        if (expected === undefined) return done(view.id, host, 'ended')
+        const dir = sandboxDirOf(options.remoteRoot, host, {id: view.id, record, legacy: fields?.legacy ?? false})
         return stopOne(session, {dir, expected, graceSeconds: options.graceSeconds, view})
       }),
     )
+    return [...stopped, ...foreign.map((id) => done(id, host, 'foreign'))]
   })
   const tasks = results.flatMap((result) => {
     if (result.ok) return result.value
@@ -81,7 +96,9 @@ export async function stopTasks(
     )
     return ids.map((record) => ({...done(record.id, result.host, 'unreachable'), message: result.failure.message}))
   })
-  const notStopped = tasks.filter((task) => ['missing', 'reused', 'unreachable'].includes(task.outcome)).length
+  const notStopped = tasks.filter((task) =>
+    ['foreign', 'missing', 'reused', 'unreachable'].includes(task.outcome),
+  ).length
   return {tasks, notStopped}
 }
 
@@ -103,15 +120,19 @@ function done(id: string, host: string, outcome: StoppedTask['outcome']): Stoppe
   return {id, host, outcome, message: MESSAGES[outcome]}
 }
 
+/** The process to check before signalling: the local record's, else the sandbox's; undefined when it never ran. */
 function expectedOf(
-  view: TaskView,
-  records: TaskRecord[],
-  sandboxes: Array<{id: string; pid: number | undefined; pgid: number | undefined; startTime: string | undefined}>,
+  host: string,
+  record: TaskRecord | undefined,
+  sandbox: SandboxFields | undefined,
 ): ExpectedProcess | undefined {
-  const record = records.find((r) => r.id === view.id)
-  if (record !== undefined)
-    return record.startTime === '' ? undefined : {pid: record.pid, pgid: record.pgid, startTime: record.startTime}
-  const sandbox = sandboxes.find((fields) => fields.id === view.id)
+  if (record !== undefined) {
+    if (record.startTime === '') return undefined
+    const {boot, machine, pgid, pid, startTime} = record
+    return {pid, pgid, startTime, host, machine, boot}
+  }
+
   if (sandbox?.pid === undefined || sandbox.pgid === undefined || sandbox.startTime === undefined) return undefined
-  return {pid: sandbox.pid, pgid: sandbox.pgid, startTime: sandbox.startTime}
+  const {owner, pgid, pid, startTime} = sandbox
+  return {pid, pgid, startTime, host, machine: owner?.machine, boot: owner?.boot}
 }

@@ -6,7 +6,8 @@ import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
 import {openSession} from '../ssh/connect.js'
 import {exitOf} from '../ssh/session.js'
-import {logsCommand, taskDir} from './task-scripts.js'
+import {sandboxDirOf} from './task-paths.js'
+import {logsCommand} from './task-scripts.js'
 
 export interface LogsRequest {
   id: string
@@ -42,7 +43,8 @@ export async function readTaskLog(
   const session = await openSession(host, options.connect, options.signal)
   let bytes = 0
   try {
-    const command = logsCommand(taskDir(record.remoteRoot, record.id), record.id, request.stream, request.follow)
+    const dir = sandboxDirOf(record.remoteRoot, host.name, {id: record.id, record, legacy: false})
+    const command = logsCommand(dir, record.id, request.stream, request.follow)
     const exit = await session.withChannel(async () => {
       const channel = await session.openExec(command, options.signal)
       const onAbort = (): void => {

@@ -1,5 +1,7 @@
 import {constants} from 'node:os'
 
+import type {SandboxOwner} from './task-owner.js'
+
 /** Task states as cluster managers (Mesos, Nomad) name them. */
 export type TaskState = 'staging' | 'running' | 'finished' | 'failed' | 'killed' | 'lost'
 
@@ -30,6 +32,12 @@ export interface SandboxFields {
   alive: boolean
   /** The wrapper still runs: the exit code is about to be written. */
   wrapperAlive: boolean
+  /** Who started it (the `owner` file); undefined in a sandbox of the older layout. */
+  owner: SandboxOwner | undefined
+  /** Found at the older layout's place, `<remote-root>/tasks/<id>/`, not in a host's folder. */
+  legacy: boolean
+  /** Started in an earlier boot of this host (set by ownSandboxes): its process is gone. */
+  rebooted?: boolean
 }
 
 /** The state a sandbox shows; `lost` when the process is gone without an exit code. */

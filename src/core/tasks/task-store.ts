@@ -18,6 +18,11 @@ export interface TaskRecord {
   startedAt: string
   /** The command line, as written to the sandbox's `cmd`. */
   command: string
+  /** The sandbox, as a remote path; absent in records of the older layout (`<remote-root>/tasks/<id>`). */
+  dir?: string
+  /** The host's machine and boot when it started (see task-owner.ts); absent in older records. */
+  machine?: string
+  boot?: string
 }
 
 const FILE_NAME = 'tasks.jsonl'
@@ -80,6 +85,13 @@ function isRecord(value: Partial<TaskRecord>): value is TaskRecord {
     typeof value.pgid === 'number' &&
     typeof value.startTime === 'string' &&
     typeof value.startedAt === 'string' &&
-    typeof value.command === 'string'
+    typeof value.command === 'string' &&
+    isOptionalString(value.dir) &&
+    isOptionalString(value.machine) &&
+    isOptionalString(value.boot)
   )
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string'
 }

@@ -2,6 +2,7 @@ import type {Failure} from '../host-result.js'
 import type {TaskListing} from './parse-task-listing.js'
 import type {TaskRecord} from './task-store.js'
 
+import {sandboxOwnership} from './task-owner.js'
 import {deriveTaskState, isTerminal, killSignal, type SandboxFields, type TaskState} from './task-state.js'
 
 /** One task as `task list` shows it. */
@@ -28,9 +29,46 @@ export interface TaskView {
 export type HostListing = {host: string; ok: true; listing: TaskListing} | {host: string; ok: false; failure: Failure}
 
 /**
- * Merges what the hosts said with the local records: every sandbox found (of `project`, when
- * given), plus, as `lost`, every recorded task whose host did not answer (with the reason) or
- * whose sandbox is gone. Hosts in the order given, tasks by id within a host.
+ * A sandbox a host saw but left alone: another host's (`owner` names it), or ownerless and
+ * unrecorded (`owner` null, see sandboxOwnership). No host lists, loses, stops or prunes it.
+ */
+export interface ForeignSandbox {
+  host: string
+  id: string
+  owner: string | null
+}
+
+/** One host's sandboxes, split by sandboxOwnership: its own (a rebooted one's process is gone), and the rest. */
+export function ownSandboxes(
+  host: string,
+  listing: TaskListing,
+  records: TaskRecord[],
+): {own: SandboxFields[]; foreign: ForeignSandbox[]; others: Set<string>} {
+  const own: SandboxFields[] = []
+  const foreign: ForeignSandbox[] = []
+  const others = new Set<string>()
+  const byId = new Map(records.map((record) => [record.id, record]))
+  for (const fields of listing.tasks) {
+    const record = byId.get(fields.id)
+    const ownership = sandboxOwnership(fields, host, listing.self, record)
+    if (ownership.kind === 'own') own.push(fields)
+    else if (ownership.kind === 'rebooted') own.push({...fields, alive: false, wrapperAlive: false, rebooted: true})
+    else {
+      others.add(fields.id)
+      // An ownerless sandbox recorded on another host is listed by that host: nothing to say here.
+      if (ownership.kind === 'unclaimed') foreign.push({host, id: fields.id, owner: null})
+      else if (fields.owner !== undefined) foreign.push({host, id: fields.id, owner: ownership.owner})
+    }
+  }
+
+  return {own, foreign, others}
+}
+
+/**
+ * Merges what the hosts said with the local records: every sandbox a host owns (of `project`,
+ * when given), plus, as `lost`, every recorded task whose host did not answer (with the reason)
+ * or whose sandbox is gone. A sandbox that is not the host's own is never listed nor lost (see
+ * ownSandboxes). Hosts in the order given, tasks by id within a host.
  */
 export function buildTaskViews(listings: HostListing[], records: TaskRecord[], project?: string): TaskView[] {
   const wanted = (p: string | undefined): boolean => project === undefined || p === project
@@ -38,20 +76,32 @@ export function buildTaskViews(listings: HostListing[], records: TaskRecord[], p
     const mine = records.filter((record) => record.host === answer.host && wanted(record.project))
     const views: TaskView[] = []
     if (answer.ok) {
-      const {clock, tasks} = answer.listing
-      for (const fields of tasks) {
+      const {clock} = answer.listing
+      const {own, others} = ownSandboxes(answer.host, answer.listing, records)
+      for (const fields of own) {
         const record = mine.find((r) => r.id === fields.id)
         const view = sandboxView(answer.host, fields, record, clock)
         if (wanted(view.project)) views.push(view)
       }
 
-      const seen = new Set(tasks.map((fields) => fields.id))
-      for (const record of mine) if (!seen.has(record.id)) views.push(lostView(record, 'its sandbox is gone'))
+      const seen = new Set(own.map((fields) => fields.id))
+      for (const record of mine)
+        if (!seen.has(record.id) && !others.has(record.id)) views.push(lostView(record, 'its sandbox is gone'))
     } else {
       for (const record of mine) views.push(lostView(record, answer.failure.message))
     }
 
     return views.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  })
+}
+
+/** The sandboxes the hosts left alone (of `project`, when given), in the order given. */
+export function foreignSandboxes(listings: HostListing[], records: TaskRecord[], project?: string): ForeignSandbox[] {
+  return listings.flatMap((answer) => {
+    if (!answer.ok) return []
+    const {foreign} = ownSandboxes(answer.host, answer.listing, records)
+    const projectOf = new Map(answer.listing.tasks.map((fields) => [fields.id, fields.project ?? 'default']))
+    return foreign.filter((sandbox) => project === undefined || projectOf.get(sandbox.id) === project)
   })
 }
 
@@ -75,7 +125,7 @@ function sandboxView(
     exitCode: fields.exitCode ?? null,
     signal: killSignal(fields),
     endedAt: isTerminal(state) ? (fields.endedAt ?? fields.killedAt ?? null) : null,
-    reason: state === 'lost' ? 'the process is gone and left no exit code' : null,
+    reason: state === 'lost' ? lostReason(fields) : null,
   }
 }
 
@@ -93,6 +143,12 @@ function lostView(record: TaskRecord, reason: string): TaskView {
     endedAt: null,
     reason,
   }
+}
+
+function lostReason(fields: SandboxFields): string {
+  return fields.rebooted === true
+    ? 'the host rebooted after it started (boot id differs)'
+    : 'the process is gone and left no exit code'
 }
 
 /** How many tasks are in each state. */

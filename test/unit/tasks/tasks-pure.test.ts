@@ -23,6 +23,8 @@ const base: SandboxFields = {
   endedAt: undefined,
   alive: true,
   wrapperAlive: true,
+  owner: undefined,
+  legacy: false,
 }
 
 describe('makeTaskId', () => {
@@ -116,7 +118,7 @@ describe('parseTaskListing', () => {
   })
 
   it('takes an empty output as no tasks and half-written files as unknown', () => {
-    assert.deepEqual(parseTaskListing(''), {clock: undefined, tasks: []})
+    assert.deepEqual(parseTaskListing(''), {clock: undefined, self: undefined, tasks: []})
     const [task] = parseTaskListing('task t-1\npid x\nstart_time 12a\n').tasks
     assert.equal(task?.pid, undefined)
     assert.equal(task?.startTime, undefined)
