@@ -12,14 +12,15 @@ export const DURATION_HELP = 'DURATION'
 /**
  * A duration flag: `500ms`, `30s`, `1m30s` or a bare number of seconds, parsed by the one parser
  * into milliseconds (also from settings files and DIRECTOR_* variables). `maxBareSeconds` and
- * `formerUnit` catch numbers written in a unit the flag used to take. Zero is refused: no wait
- * of director's may be empty.
+ * `formerUnit` catch numbers written in a unit the flag used to take. Zero is refused unless
+ * `allowZero` (a grace of 0 is an immediate SIGKILL).
  */
 export const durationFlag = Flags.custom<number, DurationRules>({
   helpValue: DURATION_HELP,
   async parse(input, _context, flag) {
     const ms = parseDuration(input, `--${flag.name}`, flag)
-    if (ms <= 0) throw new UsageError(`--${flag.name}: "${input}" is no time at all: give a duration above 0, e.g. 30s`)
+    if (ms <= 0 && !flag.allowZero)
+      throw new UsageError(`--${flag.name}: "${input}" is no time at all: give a duration above 0, e.g. 30s`)
     return ms
   },
 })

@@ -5,7 +5,7 @@ import type {KeepReport} from '../core/tasks/keep-tasks.js'
 import type {RestartPolicy} from '../core/tasks/plan-reconcile.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
-import {connectionFlags} from '../cli/flags.js'
+import {connectionFlags, durationFlag} from '../cli/flags.js'
 import {stateDirOf} from '../cli/local-flags.js'
 import {projectFlag, taskFlags} from '../cli/task-flags.js'
 import {taskWhat} from '../core/tasks/task-what.js'
@@ -17,20 +17,27 @@ export default class Keep extends DirectorCommand<typeof Keep> {
   }
   static override description = `Keep N tasks of a project running across the hosts, in the foreground
 Every --interval it lists the project's tasks, replaces the failed and lost ones (and finished ones with --restart always) on another host when it can, and stops the excess. Ctrl-C (exit 130) or SIGTERM (exit 143) ends it, leaving the tasks running unless --stop-on-exit; so does a file named stop in <state dir>/projects/<project>/ (exit 0; the file is removed), where keep.log is written.`
-  static override examples = ['<%= config.bin %> keep 4 ./worker.sh --project crawl --interval 15']
+  static override examples = ['<%= config.bin %> keep 4 ./worker.sh --project crawl --interval 15s']
   static override flags = {
     ...connectionFlags,
     ...taskFlags,
     command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script'}),
     project: projectFlag,
-    interval: Flags.integer({default: 15, description: 'seconds between two checks', min: 1}),
+    interval: durationFlag({
+      default: 15_000,
+      description: 'time between two checks, e.g. 15s (a bare number is seconds)',
+    }),
     restart: Flags.string({
       default: 'on-failure',
       description: 'replace tasks that',
       options: ['on-failure', 'always'],
     }),
     'stop-on-exit': Flags.boolean({description: 'stop the tasks when keep ends'}),
-    grace: Flags.integer({default: 10, description: 'seconds between SIGTERM and SIGKILL when stopping', min: 0}),
+    grace: durationFlag({
+      allowZero: true,
+      default: 10_000,
+      description: 'time between SIGTERM and SIGKILL when stopping, e.g. 10s (0: at once)',
+    }),
     health: Flags.string({
       description:
         'executable run on the host per running task each cycle, as <hook> <task id> <pid>; non-zero: the task is replaced',
@@ -56,9 +63,9 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
       remoteRoot: flags['remote-root'],
       stateDir: stateDirOf(flags),
       desired: {count: args.count, restart: flags.restart as RestartPolicy},
-      intervalSeconds: flags.interval,
+      intervalSeconds: flags.interval / 1000,
       stopOnExit: flags['stop-on-exit'],
-      graceSeconds: flags.grace,
+      graceSeconds: flags.grace / 1000,
       hooks: findHooks(
         {health: flags.health, init: flags.init, maintenance: flags.maintenance},
         flags.hooks ?? join(flags.project, 'hooks'),

@@ -8,6 +8,8 @@ export type DurationRules = {
   maxBareSeconds?: number | undefined
   /** What the message says a large bare number used to mean, e.g. "milliseconds". */
   formerUnit?: string | undefined
+  /** A duration flag takes 0 (`--grace 0`: no wait); others refuse it. */
+  allowZero?: boolean | undefined
 }
 
 /**

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {StopReport, StopSelection} from '../../core/tasks/stop-tasks.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
-import {connectionFlags} from '../../cli/flags.js'
+import {connectionFlags, durationFlag} from '../../cli/flags.js'
 import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderStopped} from '../../cli/render/tasks.js'
@@ -17,7 +17,7 @@ export default class TaskStop extends DirectorCommand<typeof TaskStop> {
 Nothing is signalled unless the sandbox is this host's (its owner: this name, machine and boot, checked on the host) and the recorded pid is still the task's process (same start time and group), so a reused pid or another machine's is never hit.`
   static override examples = [
     '<%= config.bin %> task stop t-20261123155001-4f2a',
-    '<%= config.bin %> task stop --project crawl --grace 30',
+    '<%= config.bin %> task stop --project crawl --grace 30s',
     '<%= config.bin %> task stop --all',
   ]
   static override flags = {
@@ -25,7 +25,11 @@ Nothing is signalled unless the sandbox is this host's (its owner: this name, ma
     ...taskFlags,
     project: Flags.string({description: 'every running task of this project', exclusive: ['all']}),
     all: Flags.boolean({description: 'every running task'}),
-    grace: Flags.integer({default: 10, description: 'seconds between SIGTERM and SIGKILL', min: 0}),
+    grace: durationFlag({
+      allowZero: true,
+      default: 10_000,
+      description: 'time between SIGTERM and SIGKILL, e.g. 10s (0: at once)',
+    }),
   }
   static override strict = false
 
@@ -41,7 +45,7 @@ Nothing is signalled unless the sandbox is this host's (its owner: this name, ma
       connect: await this.connectOptions(flags),
       fanOut: this.fanOutOptions(flags),
       remoteRoot: flags['remote-root'],
-      graceSeconds: flags.grace,
+      graceSeconds: flags.grace / 1000,
     })
     for (const line of renderStopped(report, makeColors())) this.log(line)
     this.setFailed(report.notStopped > 0)

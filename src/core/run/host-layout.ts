@@ -37,7 +37,7 @@ export interface RunPlace {
 export function runPlace(remoteRoot: string, project: string, runId: string, scriptName?: string): RunPlace {
   checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
-  if (scriptName !== undefined) checkFolderName(scriptName)
+  if (scriptName !== undefined) checkFolderName(scriptName, 'script name')
   const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
   return {root, project, runId, scriptName}
 }

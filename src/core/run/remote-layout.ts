@@ -21,7 +21,7 @@ export interface RemoteLayout {
 export function remoteLayout(remoteRoot: string, project: string, runId: string, scriptName?: string): RemoteLayout {
   checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
-  if (scriptName !== undefined) checkFolderName(scriptName)
+  if (scriptName !== undefined) checkFolderName(scriptName, 'script name')
   const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
   const binDir = posix.join(root, 'bin', project)
   const runDir = posix.join(root, 'run', project)

@@ -93,15 +93,12 @@ export class SshSession {
   }
 
   /** Runs `fn` holding one of the connection's channel slots. */
-  async withChannel<T>(fn: () => Promise<T>): Promise<T> {
+  private async withChannel<T>(fn: () => Promise<T>): Promise<T> {
     return this.channels(fn)
   }
 
-  /**
-   * Opens an exec channel; call it inside withChannel. The caller reads and closes it, and
-   * learns how the command ended from `exitOf(channel)`.
-   */
-  async openExec(command: string, signal?: AbortSignal): Promise<ClientChannel> {
+  /** Opens an exec channel (inside withChannel), its exit recorded from the start. */
+  private async openExec(command: string, signal?: AbortSignal): Promise<ClientChannel> {
     this.throwIfLost()
     signal?.throwIfAborted()
     return new Promise((resolve, reject) => {
@@ -253,7 +250,7 @@ function recordExit(channel: ClientChannel): Promise<ExitStatus> {
 }
 
 /** Resolves when the channel has closed, with how its command ended. */
-export async function exitOf(channel: ClientChannel): Promise<ExitStatus> {
+async function exitOf(channel: ClientChannel): Promise<ExitStatus> {
   return exits.get(channel) ?? recordExit(channel)
 }
 

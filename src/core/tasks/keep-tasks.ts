@@ -34,7 +34,7 @@ export interface KeepReport {
 
 /** `<state dir>/projects/<project>/`: keep.log, and the `stop` file that ends the loop. */
 export function projectStateDir(stateDir: string, project: string): string {
-  checkFolderName(project)
+  checkFolderName(project, 'project name')
   return join(stateDir, 'projects', project)
 }
 

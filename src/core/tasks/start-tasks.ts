@@ -47,7 +47,7 @@ export async function startTasks(
   request: StartRequest,
   options: ListTasksOptions,
 ): Promise<StartReport> {
-  checkFolderName(request.project)
+  checkFolderName(request.project, 'project name')
   let placement: Map<string, number>
   if (request.count === undefined) placement = new Map(hosts.map((host) => [host.name, 1]))
   else {

@@ -5,7 +5,6 @@ import type {TaskRecord} from './task-store.js'
 import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
 import {openSession} from '../ssh/connect.js'
-import {exitOf} from '../ssh/session.js'
 import {sandboxDirOf} from './task-paths.js'
 import {logsCommand} from './task-scripts.js'
 
@@ -45,27 +44,26 @@ export async function readTaskLog(
   try {
     const dir = sandboxDirOf(record.remoteRoot, host.name, {id: record.id, record, legacy: false})
     const command = logsCommand(dir, record.id, request.stream, request.follow)
-    const exit = await session.withChannel(async () => {
-      const channel = await session.openExec(command, options.signal)
+    const exit = await session.command(command, options.signal, async (remote) => {
       const onAbort = (): void => {
-        channel.close()
+        remote.close()
         session.close()
       }
 
       options.signal.addEventListener('abort', onAbort, {once: true})
       if (options.signal.aborted) onAbort()
-      channel.on('data', (chunk: Buffer) => {
+      remote.stdout.on('data', (chunk: Buffer) => {
         bytes += chunk.length
         options.onChunk(chunk)
       })
       let stderr = ''
-      channel.stderr.on('data', (chunk: Buffer) => {
+      remote.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString('utf8')
       })
       // A follow keeps its stdin open: its end tells the host that director went away.
-      if (!request.follow) channel.end()
+      if (!request.follow) remote.stdin.end()
       try {
-        return {status: await exitOf(channel), stderr}
+        return {status: await remote.exit, stderr}
       } finally {
         options.signal.removeEventListener('abort', onAbort)
       }

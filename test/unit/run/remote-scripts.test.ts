@@ -65,7 +65,7 @@ describe('hostLayout', () => {
     })
     assert.equal(hostLayout(runPlace('/srv/d', 'p', 'ID'), 'h').script, undefined)
     assert.throws(() => runPlace('~/d', 'a/b', 'ID'), /invalid project name/)
-    assert.throws(() => runPlace('~/d', 'p', 'ID', '..'), /invalid folder name/)
+    assert.throws(() => runPlace('~/d', 'p', 'ID', '..'), /invalid script name/)
   })
 })
 
