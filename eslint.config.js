@@ -1,6 +1,13 @@
 import oclif from 'eslint-config-oclif'
 import prettier from 'eslint-config-prettier'
 
+/** The features of src/core, one folder per command: they share the remote kit, never import each other. */
+const FEATURES = ['data', 'local', 'mkdir', 'run', 'status', 'tasks']
+const CORE_LAYER = {
+  group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**', '**/api/**'],
+  message: 'src/core must not depend on the CLI layer or the library front door built on it.',
+}
+
 export default [
   {ignores: ['dist/**', 'node_modules/**', 'oclif.manifest.json']},
   ...oclif,
@@ -46,12 +53,7 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['@oclif/*', 'chalk', '**/cli/**', '**/commands/**', '**/api/**'],
-              message: 'src/core must not depend on the CLI layer or the library front door built on it.',
-            },
-          ],
+          patterns: [CORE_LAYER],
         },
       ],
       'no-console': 'error',
@@ -92,4 +94,22 @@ export default [
       ],
     },
   },
+  // Each feature (with the core-layer rule, which a later block would otherwise replace).
+  ...FEATURES.map((feature) => ({
+    files: [`src/core/${feature}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            CORE_LAYER,
+            {
+              group: FEATURES.filter((other) => other !== feature).map((other) => `../${other}/*`),
+              message: 'features share src/core/remote (the remote kit) and the layers below, never each other.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
 ]

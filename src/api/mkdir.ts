@@ -1,4 +1,4 @@
-import {mkdirOnHosts, type MkdirReport} from '../core/remote-fs/mkdir-on-hosts.js'
+import {mkdirOnHosts, type MkdirReport} from '../core/mkdir/mkdir-on-hosts.js'
 import {type FleetOptions, resolveFleet} from './fleet-options.js'
 
 export interface MkdirOptions extends FleetOptions {

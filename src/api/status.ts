@@ -1,4 +1,4 @@
-import {checkStatus, type StatusReport} from '../core/probe/check-status.js'
+import {checkStatus, type StatusReport} from '../core/status/check-status.js'
 import {type FleetOptions, resolveFleet} from './fleet-options.js'
 
 export interface StatusOptions extends FleetOptions {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {DEFAULT_REMOTE_ROOT} from '../core/remote-fs/remote-path.js'
+import {DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
 import {stateDirFlag} from './local-flags.js'
 
 /** Flags of every `task` command (and `keep`). */

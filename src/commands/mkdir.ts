@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {MkdirReport} from '../core/remote-fs/mkdir-on-hosts.js'
+import type {MkdirReport} from '../core/mkdir/mkdir-on-hosts.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags} from '../cli/flags.js'

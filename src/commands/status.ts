@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {StatusReport} from '../core/probe/check-status.js'
+import type {StatusReport} from '../core/status/check-status.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags} from '../cli/flags.js'

@@ -3,7 +3,7 @@ import {existsSync, readdirSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import type {MkdirReport} from '../../src/core/remote-fs/mkdir-on-hosts.js'
+import type {MkdirReport} from '../../src/core/mkdir/mkdir-on-hosts.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'

@@ -3,7 +3,7 @@ import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import type {StatusReport} from '../../src/core/probe/check-status.js'
+import type {StatusReport} from '../../src/core/status/check-status.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'

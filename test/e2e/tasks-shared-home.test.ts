@@ -18,7 +18,7 @@ import type {TaskRecord} from '../../src/core/tasks/task-store.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {readProcStat} from '../../src/core/local/process-info.js'
-import {hostPathComponent} from '../../src/core/remote-fs/remote-path.js'
+import {hostPathComponent} from '../../src/core/remote/remote-path.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 import {
   isAlive,

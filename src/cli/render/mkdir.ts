@@ -1,6 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 
-import type {MkdirReport} from '../../core/remote-fs/mkdir-on-hosts.js'
+import type {MkdirReport} from '../../core/mkdir/mkdir-on-hosts.js'
 
 import {failureWords} from './failure-words.js'
 

@@ -1,6 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 
-import type {HostStatus, IcmpCheck, SshCheck, StatusReport} from '../../core/probe/check-status.js'
+import type {HostStatus, IcmpCheck, SshCheck, StatusReport} from '../../core/status/check-status.js'
 
 import {compactHostList} from '../../core/inventory/compact-host-list.js'
 import {failureWords} from './failure-words.js'

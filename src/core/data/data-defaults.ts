@@ -1,6 +1,6 @@
 import type {PlacementMode} from './plan-placement.js'
 
-import {DEFAULT_REMOTE_ROOT} from '../remote-fs/remote-path.js'
+import {DEFAULT_REMOTE_ROOT} from '../remote/remote-path.js'
 import {DEFAULT_EXTENSIONS} from './scan-data-dir.js'
 
 /** The defaults of a data request, the same for the library and the CLI's flags. */

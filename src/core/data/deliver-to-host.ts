@@ -6,7 +6,7 @@ import pLimit from 'p-limit'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
-import {hostPathComponent, resolveRemotePath} from '../remote-fs/remote-path.js'
+import {hostPathComponent, resolveRemotePath} from '../remote/remote-path.js'
 import {dropBatch, finalizeBatch} from './finalize-batch.js'
 import {appendManifest, formatRecords, type ManifestRecord} from './manifest.js'
 import {partName, remoteManifestName, stagingDir} from './remote-commands.js'

@@ -4,7 +4,7 @@ import type {DataReport, DataRequest, DataRunOptions, DataTargets, HostShare} fr
 
 import {EarlySessions} from '../fanout/early-sessions.js'
 import {failure} from '../host-result.js'
-import {checkFolderName, resolveRemotePath} from '../remote-fs/remote-path.js'
+import {checkFolderName, resolveRemotePath} from '../remote/remote-path.js'
 import {deliverShares} from './deliver-shares.js'
 import {readManifest} from './manifest.js'
 import {planPlacement} from './plan-placement.js'

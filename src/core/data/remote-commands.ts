@@ -1,5 +1,5 @@
-import {remoteShellWord} from '../run/remote-layout.js'
-import {shellQuote} from '../ssh/shell-quote.js'
+import {remoteShellWord} from '../remote/remote-path.js'
+import {shellQuote} from '../remote/shell-quote.js'
 
 /** A batch arrives in its own staging folder, named by host, run and batch, at the top of the data folder. */
 export const PART_PREFIX = '.director-part-'

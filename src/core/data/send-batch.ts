@@ -6,7 +6,7 @@ import type {ExitStatus, SshSession} from '../ssh/session.js'
 import type {DataFile} from './scan-data-dir.js'
 
 import {failure, type Failure, HostFailure} from '../host-result.js'
-import {posixShell} from '../ssh/shell-quote.js'
+import {posixShell} from '../remote/shell-quote.js'
 import {CoalesceChunks} from './coalesce-chunks.js'
 import {CorkedChannelWriter} from './corked-channel-writer.js'
 import {type FileSource, openSource, packSource, packWhole, type SentBytes} from './file-source.js'

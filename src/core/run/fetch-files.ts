@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {posixShell} from '../ssh/shell-quote.js'
+import {posixShell} from '../remote/shell-quote.js'
 
 /** What came back from a host's output/ folder. */
 export interface FetchedFiles {

@@ -1,6 +1,6 @@
 import {posix} from 'node:path'
 
-import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote-fs/remote-path.js'
+import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote/remote-path.js'
 
 /**
  * Where one host's part of one run lives, as paths the user would write (`~/director/...`).

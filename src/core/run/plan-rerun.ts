@@ -1,5 +1,5 @@
 import type {Host} from '../inventory/host.js'
-import type {RunWhat} from './remote-scripts.js'
+import type {RunWhat} from '../remote/run-what.js'
 import type {RerunState, RunReport} from './run-report.js'
 
 /** What `--rerun` repeats: the earlier run's command on the hosts that ended in one state. */

@@ -1,13 +1,11 @@
 import {posix} from 'node:path'
 
+import type {RunWhat} from '../remote/run-what.js'
 import type {HostLayout} from './host-layout.js'
 
-import {shellJoin, shellQuote} from '../ssh/shell-quote.js'
-import {remoteShellWord} from './remote-layout.js'
+import {remoteShellWord} from '../remote/remote-path.js'
+import {shellJoin, shellQuote} from '../remote/shell-quote.js'
 import {PRINT_FILES_TRAILER} from './status-trailer.js'
-
-/** What runs on each host: an uploaded script with its arguments, or an ad-hoc shell command. */
-export type RunWhat = {kind: 'command'; command: string} | {kind: 'script'; script: string; args: string[]}
 
 /** Exit status of the run script when it cannot even make or enter its working folder. */
 export const SETUP_FAILED = 125

@@ -1,19 +1,20 @@
 import {mkdir} from 'node:fs/promises'
 
 import type {Host} from '../inventory/host.js'
+import type {RunWhat} from '../remote/run-what.js'
 import type {RunPlace} from './host-layout.js'
 
 import {failure} from '../host-result.js'
+import {posixShell} from '../remote/shell-quote.js'
+import {uploadScript} from '../remote/upload-script.js'
 import {type ConnectOptions, openSession} from '../ssh/connect.js'
-import {posixShell} from '../ssh/shell-quote.js'
 import {type FetchedFiles, fetchFiles} from './fetch-files.js'
 import {hostLayout} from './host-layout.js'
 import {asFailure, cutShort, writeHostRecord} from './host-record.js'
 import {hostFiles} from './local-layout.js'
-import {fetchFilesScript, killScript, runScript, type RunWhat} from './remote-scripts.js'
+import {fetchFilesScript, killScript, runScript} from './remote-scripts.js'
 import {emptyHostRun, type HostRun} from './run-report.js'
 import {type OutputStream, type StreamedExit, streamExec} from './stream-exec.js'
-import {uploadScript} from './upload-script.js'
 
 /** What the core tells the live view; it never writes to a terminal itself. */
 export interface RunEvents {

@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 
 import type {Failure} from '../host-result.js'
-import type {RunWhat} from './remote-scripts.js'
+import type {RunWhat} from '../remote/run-what.js'
 
 /** How a host's run ended. */
 export type RunState = 'failed' | 'interrupted' | 'ok' | 'timeout' | 'unreachable'

@@ -1,11 +1,11 @@
 import {statSync} from 'node:fs'
 import {basename, resolve} from 'node:path'
 
-import type {RunWhat} from './remote-scripts.js'
+import type {RunWhat} from '../remote/run-what.js'
 import type {RerunState} from './run-report.js'
 
 import {UsageError} from '../errors.js'
-import {DEFAULT_REMOTE_ROOT} from '../remote-fs/remote-path.js'
+import {DEFAULT_REMOTE_ROOT} from '../remote/remote-path.js'
 
 /** The defaults of a run's request, the same for the library and the CLI's flags. */
 export const RUN_DEFAULTS = {

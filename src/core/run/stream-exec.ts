@@ -5,7 +5,7 @@ import {pipeline} from 'node:stream/promises'
 
 import type {SshSession} from '../ssh/session.js'
 
-import {posixShell} from '../ssh/shell-quote.js'
+import {posixShell} from '../remote/shell-quote.js'
 import {OutputTally} from './output-tally.js'
 import {TrailerCutter} from './status-trailer.js'
 import {untilAborted, watchSignal} from './watch-signal.js'

@@ -8,7 +8,7 @@ import type {TaskView} from './task-view.js'
 
 import {UsageError} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
-import {posixShell, shellJoin} from '../ssh/shell-quote.js'
+import {posixShell, shellJoin} from '../remote/shell-quote.js'
 import {hostBinDir} from './task-paths.js'
 import {uploadReplacing} from './upload-task-file.js'
 

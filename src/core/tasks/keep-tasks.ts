@@ -6,7 +6,7 @@ import type {Host} from '../inventory/host.js'
 import type {ListTasksOptions} from './list-tasks.js'
 import type {StartRequest} from './start-tasks.js'
 
-import {checkFolderName} from '../remote-fs/remote-path.js'
+import {checkFolderName} from '../remote/remote-path.js'
 import {type KeepHooks, runHealthHook, runInitHook, runLocalHook} from './keep-hooks.js'
 import {listTasks} from './list-tasks.js'
 import {type Desired, planReconcile} from './plan-reconcile.js'

@@ -6,7 +6,7 @@ import type {TaskRecord} from './task-store.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
-import {posixShell} from '../ssh/shell-quote.js'
+import {posixShell} from '../remote/shell-quote.js'
 import {parseTaskListing, type TaskListing} from './parse-task-listing.js'
 import {type HistoryFilter, selectTaskHistory} from './task-history.js'
 import {listTasksScript} from './task-scripts.js'

@@ -1,5 +1,4 @@
-import type {HostIdentity, SandboxOwner} from './task-owner.js'
-import type {SandboxFields} from './task-state.js'
+import type {HostIdentity, SandboxFields, SandboxOwner} from './task-state.js'
 
 /** What one host's list script printed. */
 export interface TaskListing {

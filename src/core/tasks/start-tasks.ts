@@ -1,14 +1,14 @@
 import {basename, posix} from 'node:path'
 
 import type {Host} from '../inventory/host.js'
-import type {RunWhat} from '../run/remote-scripts.js'
+import type {RunWhat} from '../remote/run-what.js'
 import type {SshSession} from '../ssh/session.js'
 import type {ListTasksOptions} from './list-tasks.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
-import {checkFolderName} from '../remote-fs/remote-path.js'
-import {posixShell} from '../ssh/shell-quote.js'
+import {checkFolderName} from '../remote/remote-path.js'
+import {posixShell} from '../remote/shell-quote.js'
 import {listHostTasks} from './list-tasks.js'
 import {planTaskPlacement} from './plan-task-placement.js'
 import {makeTaskId} from './task-id.js'

@@ -1,5 +1,5 @@
-import {remoteShellWord} from '../run/remote-layout.js'
-import {shellQuote} from '../ssh/shell-quote.js'
+import {remoteShellWord} from '../remote/remote-path.js'
+import {shellQuote} from '../remote/shell-quote.js'
 import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from './proc-shell.js'
 
 /** What the stop script found and did, as the one word it prints. */

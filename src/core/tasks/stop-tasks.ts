@@ -5,7 +5,7 @@ import type {TaskRecord} from './task-store.js'
 
 import {UsageError} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
-import {posixShell} from '../ssh/shell-quote.js'
+import {posixShell} from '../remote/shell-quote.js'
 import {readHostTasks} from './list-tasks.js'
 import {type ExpectedProcess, type StopOutcome, stopTaskScript} from './stop-script.js'
 import {sandboxDirOf} from './task-paths.js'

@@ -1,18 +1,5 @@
-import type {SandboxFields} from './task-state.js'
+import type {HostIdentity, SandboxFields, SandboxOwner} from './task-state.js'
 import type {TaskRecord} from './task-store.js'
-
-/** A host's own identity, read on the host: its machine and its current boot. */
-export interface HostIdentity {
-  /** /etc/machine-id, else `hostname:<uname -n>`. */
-  machine: string
-  /** /proc/sys/kernel/random/boot_id: changes on every boot, so a pid from an older boot means nothing. */
-  boot: string
-}
-
-/** Who started a task, as its sandbox's `owner` file says: the inventory name and the host's identity. */
-export interface SandboxOwner extends HostIdentity {
-  host: string
-}
 
 /**
  * Whose a sandbox is, seen from one host:

@@ -2,7 +2,7 @@ import {posix} from 'node:path'
 
 import type {TaskRecord} from './task-store.js'
 
-import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote-fs/remote-path.js'
+import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote/remote-path.js'
 
 /**
  * `<remote-root>/bin/<project>/<host>/`: where a host's copies of the project's script and keep

@@ -1,7 +1,7 @@
-import type {RunWhat} from '../run/remote-scripts.js'
+import type {RunWhat} from '../remote/run-what.js'
 
-import {remoteShellWord} from '../run/remote-layout.js'
-import {posixShell, shellJoin, shellQuote} from '../ssh/shell-quote.js'
+import {remoteShellWord} from '../remote/remote-path.js'
+import {posixShell, shellJoin, shellQuote} from '../remote/shell-quote.js'
 import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from './proc-shell.js'
 import {hostTasksDir, tasksDir} from './task-paths.js'
 

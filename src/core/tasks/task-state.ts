@@ -1,11 +1,22 @@
 import {constants} from 'node:os'
 
-import type {SandboxOwner} from './task-owner.js'
-
 /** Task states as cluster managers (Mesos, Nomad) name them. */
 export type TaskState = 'staging' | 'running' | 'finished' | 'failed' | 'killed' | 'lost'
 
 export const TASK_STATES: readonly TaskState[] = ['staging', 'running', 'finished', 'failed', 'killed', 'lost']
+
+/** A host's own identity, read on the host: its machine and its current boot. */
+export interface HostIdentity {
+  /** /etc/machine-id, else `hostname:<uname -n>`. */
+  machine: string
+  /** /proc/sys/kernel/random/boot_id: changes on every boot, so a pid from an older boot means nothing. */
+  boot: string
+}
+
+/** Who started a task, as its sandbox's `owner` file says: the inventory name and the host's identity. */
+export interface SandboxOwner extends HostIdentity {
+  host: string
+}
 
 /** What a host's sandbox of one task says, as parseTaskListing reads it. */
 export interface SandboxFields {

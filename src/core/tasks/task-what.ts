@@ -1,7 +1,7 @@
 import {statSync} from 'node:fs'
 import {resolve} from 'node:path'
 
-import type {RunWhat} from '../run/remote-scripts.js'
+import type {RunWhat} from '../remote/run-what.js'
 
 import {UsageError} from '../errors.js'
 

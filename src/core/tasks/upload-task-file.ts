@@ -4,8 +4,8 @@ import {posix} from 'node:path'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {uploadScript} from '../run/upload-script.js'
-import {posixShell, shellJoin} from '../ssh/shell-quote.js'
+import {posixShell, shellJoin} from '../remote/shell-quote.js'
+import {uploadScript} from '../remote/upload-script.js'
 
 /**
  * Uploads a local executable (a task's script, a keep hook) to `remotePath` under a temp name,

@@ -6,14 +6,14 @@ import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import type {RunWhat} from '../../../src/core/remote/run-what.js'
+
 import {hostLayout, runPlace} from '../../../src/core/run/host-layout.js'
-import {remoteLayout, remoteShellWord} from '../../../src/core/run/remote-layout.js'
 import {
   fetchFilesScript,
   killScript,
   pruneScript,
   runScript,
-  type RunWhat,
   SETUP_FAILED,
 } from '../../../src/core/run/remote-scripts.js'
 import {TrailerCutter} from '../../../src/core/run/status-trailer.js'
@@ -26,31 +26,6 @@ const env = {...process.env, HOME: home}
 const hostile = ['a b', "it's", '$(touch pwned)', 'x;touch pwned', 'new\nline', '', '-n', '*']
 
 after(() => rmSync(home, {recursive: true, force: true}))
-
-describe('remoteLayout', () => {
-  it('puts the script in bin/<project> and the work in run/<project>', () => {
-    assert.deepEqual(remoteLayout('~/director/', 'nightly', 'ID', 'job.sh'), {
-      binDir: '~/director/bin/nightly',
-      script: '~/director/bin/nightly/job.sh',
-      runDir: '~/director/run/nightly',
-      outputDir: '~/director/run/nightly/output',
-      pidFile: '~/director/run/nightly/.director-ID.pid',
-    })
-    assert.equal(remoteLayout('/srv/d', 'p', 'ID').script, undefined)
-  })
-
-  it('refuses project names that are not one folder name', () => {
-    for (const project of ['', '..', 'a/b'])
-      assert.throws(() => remoteLayout('~/d', project, 'ID'), /invalid project name/)
-    assert.throws(() => remoteLayout('~bob/d', 'p', 'ID'), /~user paths/)
-  })
-
-  it('writes remote paths as shell words that expand only the home', () => {
-    assert.equal(remoteShellWord('~/director/x'), '"$HOME"/director/x')
-    assert.equal(remoteShellWord("/srv/it's"), String.raw`'/srv/it'\''s'`)
-    assert.equal(remoteShellWord('rel $x'), `"$HOME"/'rel $x'`)
-  })
-})
 
 describe('hostLayout', () => {
   it('puts everything of one host of one run under run/<project>/<run id>/<host>/', () => {

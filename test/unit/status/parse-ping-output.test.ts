@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {parsePingOutput} from '../../../src/core/probe/parse-ping-output.js'
+import {parsePingOutput} from '../../../src/core/status/parse-ping-output.js'
 import {fixtures} from '../../helpers/paths.js'
 
 const read = (name: string) => readFileSync(join(fixtures, 'outputs', name), 'utf8')

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
-import {checkFolderName, hostPathComponent, resolveRemotePath} from '../../../src/core/remote-fs/remote-path.js'
+import {
+  checkFolderName,
+  hostPathComponent,
+  remoteShellWord,
+  resolveRemotePath,
+} from '../../../src/core/remote/remote-path.js'
 
 describe('resolveRemotePath', () => {
   const cases: Array<[string, string]> = [
@@ -63,4 +68,12 @@ describe('hostPathComponent', () => {
       assert.doesNotThrow(() => checkFolderName(safe))
     })
   }
+})
+
+describe('remoteShellWord', () => {
+  it('writes remote paths as shell words that expand only the home', () => {
+    assert.equal(remoteShellWord('~/director/x'), '"$HOME"/director/x')
+    assert.equal(remoteShellWord("/srv/it's"), String.raw`'/srv/it'\''s'`)
+    assert.equal(remoteShellWord('rel $x'), `"$HOME"/'rel $x'`)
+  })
 })

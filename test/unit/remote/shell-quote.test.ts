@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
 import {describe, it} from 'node:test'
 
-import {posixShell, shellJoin, shellQuote} from '../../../src/core/ssh/shell-quote.js'
+import {posixShell, shellJoin, shellQuote} from '../../../src/core/remote/shell-quote.js'
 
 const hostile = [
   'plain',

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {findSharedHomes, HOME_IDENTITY_COMMAND, parseHomeIdentity} from '../../../src/core/probe/home-identity.js'
+import {findSharedHomes, HOME_IDENTITY_COMMAND, parseHomeIdentity} from '../../../src/core/status/home-identity.js'
 
 /** The command's output in a real sh with HOME set. */
 function homeIdentity(home: string): string {

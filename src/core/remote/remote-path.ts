@@ -1,6 +1,7 @@
 import {posix} from 'node:path'
 
 import {UsageError} from '../errors.js'
+import {shellQuote} from './shell-quote.js'
 
 /** Where director keeps its files on a host unless `--remote-root` says otherwise. */
 export const DEFAULT_REMOTE_ROOT = '~/director'
@@ -49,4 +50,15 @@ export function hostPathComponent(name: string): string {
   }
 
   return safe
+}
+
+/**
+ * A remote path as one word for the remote shell: `~/x` becomes `"$HOME"/x` (the shell expands
+ * only the home), a relative path is taken from the home as SFTP and sshd do, the rest is quoted.
+ */
+export function remoteShellWord(path: string): string {
+  if (path === '~') return '"$HOME"'
+  if (path.startsWith('~/')) return `"$HOME"/${shellQuote(path.slice(2))}`
+  if (posix.isAbsolute(path)) return shellQuote(path)
+  return `"$HOME"/${shellQuote(path)}`
 }

@@ -4,8 +4,8 @@ import type {Host} from '../inventory/host.js'
 import type {ConnectOptions} from '../ssh/connect.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
+import {checkFolderName, resolveRemotePath} from '../remote/remote-path.js'
 import {type MadeDirectory, makeDirectory, type MakeDirectoryRequest} from './make-directory.js'
-import {checkFolderName, resolveRemotePath} from './remote-path.js'
 
 export interface MkdirReport {
   results: Array<HostResult<MadeDirectory>>

@@ -3,7 +3,6 @@ import {posix} from 'node:path'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {resolveRemotePath} from '../remote-fs/remote-path.js'
 import {
   SFTP_NO_SUCH_FILE,
   SFTP_PERMISSION_DENIED,
@@ -11,6 +10,7 @@ import {
   sftpHome,
   sftpMakeParents,
 } from '../ssh/sftp-calls.js'
+import {resolveRemotePath} from './remote-path.js'
 
 const EXECUTABLE = 0o755
 

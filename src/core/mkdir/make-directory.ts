@@ -3,6 +3,7 @@ import {posix} from 'node:path'
 import type {SshSession} from '../ssh/session.js'
 
 import {failure, HostFailure} from '../host-result.js'
+import {resolveRemotePath} from '../remote/remote-path.js'
 import {
   SFTP_PERMISSION_DENIED,
   type SftpError,
@@ -11,7 +12,6 @@ import {
   sftpMkdir,
   statOrUndefined,
 } from '../ssh/sftp-calls.js'
-import {resolveRemotePath} from './remote-path.js'
 
 export interface MakeDirectoryRequest {
   /** The parent as the user wrote it (`~`, relative to home, or absolute). */
