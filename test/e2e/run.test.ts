@@ -12,7 +12,6 @@ import type {RunOnFleetReport} from '../../src/core/run/run-on-fleet.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
-import {isAlive} from '../helpers/processes.js'
 
 const hostile = ['a b', "it's", '"quoted"', '$(touch pwned)', '`touch pwned`', 'x; touch pwned', 'two\nlines', '', '*']
 
@@ -149,9 +148,11 @@ describe('director run on a fleet of 4 hosts', () => {
     assert.equal(run.failure?.kind, 'timeout')
     assert.ok(run.timings.totalMs < 15_000)
     const output = join(fleet().host(3).home, 'director/run/slow/output')
+    // Pids inside host 3, looked up in its pid namespace.
     const pids = ['child', 'self'].map((name) => Number(readFileSync(join(output, name), 'utf8')))
-    for (let i = 0; i < 30 && pids.some((pid) => isAlive(pid)); i++) await sleep(100)
-    for (const pid of pids) assert.equal(isAlive(pid), false, `remote process ${pid} still runs`)
+    const alive = (pid: number): boolean => fleet().isAliveOn(3, pid)
+    for (let i = 0; i < 30 && pids.some((pid) => alive(pid)); i++) await sleep(100)
+    for (const pid of pids) assert.equal(alive(pid), false, `remote process ${pid} still runs`)
     assert.equal(readFileSync(join(run.folder, 'files', 'child'), 'utf8'), `${pids[0]}\n`, 'files still come back')
   })
 
@@ -171,9 +172,11 @@ describe('director run on a fleet of 4 hosts', () => {
     )
     const summary = JSON.parse(readFileSync(join(json.folder, 'summary.json'), 'utf8')) as RunOnFleetReport
     assert.equal(summary.counts.interrupted, 4)
+    // pids[i] is a pid inside host i + 1, looked up in its pid namespace.
     const pids = outputs.map((file) => Number(readFileSync(file, 'utf8')))
-    for (let i = 0; i < 30 && pids.some((pid) => isAlive(pid)); i++) await sleep(100)
-    for (const pid of pids) assert.equal(isAlive(pid), false, `remote process ${pid} still runs`)
+    const alive = (pid: number, i: number): boolean => fleet().isAliveOn(i + 1, pid)
+    for (let i = 0; i < 30 && pids.some((pid, i) => alive(pid, i)); i++) await sleep(100)
+    for (const [i, pid] of pids.entries()) assert.equal(alive(pid, i), false, `remote process ${pid} still runs`)
     for (const run of json.hosts) assert.equal(readFileSync(join(run.folder, 'stdout'), 'utf8'), 'started\n')
   })
 
