@@ -6,6 +6,7 @@ import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
 import {openSession} from '../ssh/connect.js'
 import {exitOf} from '../ssh/session.js'
+import {LogStartFilter, logStartLine} from './log-start.js'
 import {logsCommand, taskDir} from './task-scripts.js'
 
 export interface LogsRequest {
@@ -52,10 +53,13 @@ export async function readTaskLog(
 
       options.signal.addEventListener('abort', onAbort, {once: true})
       if (options.signal.aborted) onAbort()
-      channel.on('data', (chunk: Buffer) => {
+      // Drops what the login shell's rc printed before the log (a chatty host).
+      const log = new LogStartFilter(logStartLine(record.id), (chunk) => {
         bytes += chunk.length
         options.onChunk(chunk)
       })
+      channel.on('data', (chunk: Buffer) => log.push(chunk))
+      channel.once('close', () => log.end())
       let stderr = ''
       channel.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString('utf8')

@@ -4,6 +4,7 @@ import type {RunWhat} from '../run/remote-scripts.js'
 
 import {remoteShellWord} from '../run/remote-layout.js'
 import {posixShell, shellJoin, shellQuote} from '../ssh/shell-quote.js'
+import {logStartLine} from './log-start.js'
 import {PROC_FUNCTIONS} from './proc-shell.js'
 
 /** Exit status of the start script when the sandbox cannot be made or the task did not start. */
@@ -108,11 +109,14 @@ export const FOLLOW_COOKIE = 'DIRECTOR_LOGS_OF'
  */
 export function logsCommand(dir: string, id: string, stream: 'stderr' | 'stdout', follow: boolean): string {
   const file = `"$d"/${stream}`
-  if (!follow) return posixShell(`d=${remoteShellWord(dir)}\nexec cat ${file}`)
+  // What a chatty login shell prints comes before this line; readTaskLog drops it (LogStartFilter).
+  const start = `printf '%s\\n' ${shellQuote(logStartLine(id))}`
+  if (!follow) return posixShell(`d=${remoteShellWord(dir)}\n${start}\nexec cat ${file}`)
   const script = [
     PROC_FUNCTIONS,
     `d=${remoteShellWord(dir)}`,
     `[ -f ${file} ] || { echo "director: no ${stream} in $d" >&2; exit 1; }`,
+    start,
     'g_want=; [ -f "$d/pgid" ] && IFS= read -r g_want < "$d/pgid"',
     // fd 3 is director's end: an asynchronous list gets /dev/null as its stdin.
     'exec 3<&0',
