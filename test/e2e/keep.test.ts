@@ -21,6 +21,7 @@ import {
   liveGroupMembersOn,
   readRecords,
   startCli,
+  taskIdsOn,
   waitFor,
 } from '../helpers/tasks.js'
 
@@ -112,6 +113,17 @@ describe('director keep on a fleet of 3 hosts', () => {
         [lostHost],
       )
       assert.ok(now.tasks.filter((t) => t.state === 'running').every((t) => t.host !== lostHost))
+      // Counted on the hosts: hosts 1 and 2 run exactly the 4 tasks listed running; host 3's tasks
+      // still run there (only its sshd died), unseen by director.
+      const runningIds = now.tasks.filter((t) => t.state === 'running').map((t) => t.id)
+      const kp = new Set(
+        readRecords(stateDir)
+          .filter((r) => r.project === 'kp')
+          .map((r) => r.id),
+      )
+      const onHost = (i: number): string[] => taskIdsOn(fleet(), i).filter((id) => kp.has(id))
+      assert.deepEqual([...onHost(1), ...onHost(2)].sort(), runningIds.sort())
+      assert.deepEqual(onHost(3), [...onHost3].sort())
       for (const id of onHost3) assert.match(output(), new RegExp(`lost ${id} @127\\.0\\.1\\.3`))
       const log = readFileSync(join(projectDir('kp'), 'keep.log'), 'utf8')
       assert.match(log, /^\S+Z start t-\d{14}-[\da-f]{4} @127\.0\.1\.\d pid \d+$/m)

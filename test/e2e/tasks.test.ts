@@ -22,6 +22,7 @@ import {
   liveProcessesWithEnvOn,
   readRecords,
   startCli,
+  taskIdsOn,
   waitFor,
   writeRecords,
 } from '../helpers/tasks.js'
@@ -79,11 +80,7 @@ describe('director task on a fleet of 3 hosts', () => {
       const said = started.json.started.filter((t) => t.host === host.address).map((t) => t.id)
       assert.equal(said.length, 2, 'two tasks per host')
       // Counted on the host itself: the task ids its live processes carry in their environment.
-      const seen = fleet()
-        .processesOn(host.index)
-        .flatMap((p) => p.environ.filter((entry) => entry.startsWith('DIRECTOR_TASK_ID=')))
-        .map((entry) => entry.slice('DIRECTOR_TASK_ID='.length))
-      assert.deepEqual([...new Set(seen)].sort(), said.sort(), `the tasks running on ${host.address}`)
+      assert.deepEqual(taskIdsOn(fleet(), host.index), said.sort(), `the tasks running on ${host.address}`)
     }
 
     const listed = await list('six')

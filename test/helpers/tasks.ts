@@ -61,6 +61,15 @@ export function liveProcessesWithEnvOn(fleet: Fleet, host: HostRef, entry: strin
     .map((process) => process.pid)
 }
 
+/** The ids of the tasks that have a live process on fleet host `host` (their DIRECTOR_TASK_ID), sorted. */
+export function taskIdsOn(fleet: Fleet, host: HostRef): string[] {
+  const ids = fleet
+    .processesOn(hostIndex(fleet, host))
+    .flatMap((process) => process.environ.filter((entry) => entry.startsWith('DIRECTOR_TASK_ID=')))
+    .map((entry) => entry.slice('DIRECTOR_TASK_ID='.length))
+  return [...new Set(ids)].sort()
+}
+
 /**
  * The live (non-zombie) processes on this machine whose environment holds `entry` exactly
  * (`NAME=value`): every process a remote command starts inherits its cookie, forks included.
