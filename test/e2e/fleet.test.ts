@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 
-import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {type Fleet, type HostProcess, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCliJson} from '../helpers/cli.js'
 import {repoRoot} from '../helpers/paths.js'
 import {isAlive} from '../helpers/processes.js'
@@ -199,9 +199,10 @@ describe('a fleet of 4 hosts with fault hosts', () => {
       assert.equal(f.hostOf(outer), 2)
       assert.ok(f.isAliveOn(2, hostPid))
       assert.equal(f.hostOf(process.pid), undefined, 'the test runs on no host')
-      const sleeper = f.processesOn(2).find((p) => p.pid === outer)
-      assert.equal(sleeper?.command, 'sleep 30')
-      assert.ok(sleeper?.environ.includes(`USER=${f.host(2).user}`), 'its environment is readable')
+      const sleeper = (): HostProcess | undefined => f.processesOn(2).find((p) => p.pid === outer)
+      // The forked shell execs the sleep a moment after $! is printed: wait (at most 2 s) for it.
+      assert.ok(await waitFor(() => sleeper()?.command === 'sleep 30', 2000, 20), sleeper()?.command)
+      assert.ok(sleeper()?.environ.includes(`USER=${f.host(2).user}`), 'its environment is readable')
       assert.ok(!f.processesOn(1).some((p) => p.pid === outer), 'host 1 does not see it')
     } finally {
       process.kill(outer, 'SIGKILL')
@@ -302,7 +303,9 @@ describe('a fleet of 4 hosts with fault hosts', () => {
       // $$ is the sleep's pid inside host 3: on this machine it has another number.
       const outer = f.outerPid(3, remotePid) ?? assert.fail(`no pid ${remotePid} on host 3`)
       assert.ok(isAlive(outer))
-      assert.match(f.processesOn(3).find((p) => p.hostPid === remotePid)?.command ?? '', /^sleep 30$/)
+      // The shell printed its pid, then execs the sleep: wait (at most 2 s) for that to show.
+      const commandOf = (): string => f.processesOn(3).find((p) => p.hostPid === remotePid)?.command ?? ''
+      assert.ok(await waitFor(() => commandOf() === 'sleep 30', 2000, 20), `pid ${remotePid} is ${commandOf()}`)
       const started = Date.now()
       await f.stopHost(3, {killSessions: true})
       assert.equal(await exited, 255)
