@@ -79,7 +79,8 @@ function profile(report: RunReport): string {
  * judged: the hosts' login shell may print there (root's bashrc does on some machines).
  */
 async function runPdsh(fleet: Fleet, range: string, command: string): Promise<Timed> {
-  const env = {...process.env, PDSH_SSH_ARGS: `-F ${fleet.sshConfig} -oBatchMode=yes -x -a -l%u %h`}
+  // No -l%u (pdsh's default): each host's own user comes from ssh_config.
+  const env = {...process.env, PDSH_SSH_ARGS: `-F ${fleet.sshConfig} -oBatchMode=yes -x -a %h`}
   const result = await timed('pdsh', ['-S', '-R', 'ssh', '-f', String(CONCURRENCY), '-w', range, command], env)
   if (result.code !== 0) throw new Error(`pdsh failed (${result.code}): ${result.stderr}`)
   return result

@@ -53,7 +53,10 @@ export async function benchTasks(): Promise<string[]> {
     const list = JSON.parse(cli(['task', 'list', '--project', 'kb', '--json', ...state], env).stdout) as TaskListReport
     const victim = list.tasks.find((t) => t.state === 'running')
     const killedAt = performance.now()
-    if (victim?.pid) process.kill(victim.pid, 'SIGKILL')
+    // Its pid is the host's (each host has its own pid namespace): kill it by its pid here.
+    const index = fleet.hosts.find((host) => host.address === victim?.host)?.index
+    const outer = index === undefined || !victim?.pid ? undefined : fleet.outerPid(index, victim.pid)
+    if (outer !== undefined) process.kill(outer, 'SIGKILL')
     await waitFor(() => starts() >= 5, 30_000, 20)
     const replacementMs = performance.now() - killedAt
     // keep ends its cycle first: stopping the project before it exits would race a last start.
@@ -69,7 +72,11 @@ export async function benchTasks(): Promise<string[]> {
       `keep 4 --interval 1: task death to replacement started ${Math.round(replacementMs)} ms`,
     ]
   } finally {
-    killLeftoverTasks(stateDir)
+    killLeftoverTasks(
+      stateDir,
+      fleet.hosts.map((host) => host.home),
+      fleet,
+    )
     await fleet.down()
     rmSync(stateDir, {recursive: true, force: true})
   }

@@ -42,6 +42,9 @@ console.log(
   `A fleet of ${fleet.hosts.length} real sshd hosts is up on 127.0.1.1-${fleet.hosts.length}, port ${fleet.port}.`,
 )
 console.log(`Inventory: ${fleet.clientsConf}; ssh_config: ${fleet.sshConfig}`)
+console.log(
+  `Each host is a machine of its own: its user (${fleet.host(1).user} on 127.0.1.1), home, processes and /tmp.`,
+)
 const steps: Step[] = [
   [['hosts'], 0],
   [['status'], 0],

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 
-import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {type Fleet, type HostProcess, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCliJson} from '../helpers/cli.js'
 import {repoRoot} from '../helpers/paths.js'
 import {isAlive} from '../helpers/processes.js'
@@ -165,6 +165,70 @@ describe('a fleet of 4 hosts with fault hosts', () => {
     assert.equal(new Set(results.map((result) => result.stdout.split('\n')[0])).size, 4)
   })
 
+  test('each host is a machine of its own: its user, host name, processes and /tmp', async () => {
+    const f = fleet()
+    const script = 'id -un; hostname; echo $$; ps -e -o pid= | wc -l; echo mark > /tmp/mark; test -d "$FLEET"; echo $?'
+    const results = await Promise.all(f.hosts.map((host) => ssh(f, host.address, `FLEET=${f.dir}; ${script}`)))
+    for (const [i, result] of results.entries()) {
+      const host = f.host(i + 1)
+      assert.equal(result.code, 0, result.stderr)
+      const [user, hostname, pid, seen, fleetVisible] = result.stdout.trim().split('\n')
+      assert.equal(user, host.user)
+      assert.match(user ?? '', /^dfl[\da-f]{5}h\d$/)
+      assert.equal(hostname, `fleet-h${i + 1}`)
+      assert.equal(fleetVisible, '0', 'the fleet dir is visible on the host')
+      // init, sshd, its sleep, the session's sshd processes, bash and ps: a handful, never this machine's hundreds.
+      assert.ok(Number(seen) < 15, `host ${i + 1} sees ${seen} processes`)
+      assert.ok(Number(pid) > 1 && Number(pid) < 1000, `pid on the host: ${pid}`)
+      assert.equal(readFileSync(join(host.tmp, 'mark'), 'utf8'), 'mark\n', "the host's /tmp is its own folder")
+      assert.equal(f.processesOn(i + 1)[0]?.hostPid, 1, 'the init is PID 1 there')
+      assert.match(f.processesOn(i + 1)[0]?.command ?? '', /init\.sh$/)
+    }
+
+    assert.equal(existsSync('/tmp/mark'), false, "nothing landed in this machine's /tmp")
+    assert.equal(new Set(f.hosts.map((host) => host.user)).size, 4)
+  })
+
+  test('a host pid is found from outside (outerPid, hostOf, isAliveOn), and its init reaps orphans', async () => {
+    const f = fleet()
+    const started = await ssh(f, '127.0.1.2', 'sleep 30 >/dev/null 2>&1 & echo $!')
+    assert.equal(started.code, 0, started.stderr)
+    const hostPid = Number(started.stdout.trim())
+    const outer = f.outerPid(2, hostPid) ?? assert.fail(`no pid ${hostPid} on host 2`)
+    try {
+      assert.equal(f.hostOf(outer), 2)
+      assert.ok(f.isAliveOn(2, hostPid))
+      assert.equal(f.hostOf(process.pid), undefined, 'the test runs on no host')
+      const sleeper = (): HostProcess | undefined => f.processesOn(2).find((p) => p.pid === outer)
+      // The forked shell execs the sleep a moment after $! is printed: wait (at most 2 s) for it.
+      assert.ok(await waitFor(() => sleeper()?.command === 'sleep 30', 2000, 20), sleeper()?.command)
+      assert.ok(sleeper()?.environ.includes(`USER=${f.host(2).user}`), 'its environment is readable')
+      assert.ok(!f.processesOn(1).some((p) => p.pid === outer), 'host 1 does not see it')
+    } finally {
+      process.kill(outer, 'SIGKILL')
+    }
+
+    assert.ok(await waitFor(() => !f.isAliveOn(2, hostPid), 5000, 20), 'the sleep ended')
+    // Its parent (the session's shell) ended first: PID 1 adopted it and must reap it, as init does.
+    const zombies = await ssh(f, '127.0.1.2', 'ps -e -o stat= | grep -c "^Z" || true')
+    assert.equal(zombies.stdout.trim(), '0')
+  })
+
+  test('~/.fleet-bin comes first on PATH, for the command and for sh -c under it', async () => {
+    const f = fleet()
+    const bin = join(f.host(1).home, '.fleet-bin')
+    mkdirSync(bin, {recursive: true})
+    writeFileSync(join(bin, 'fleet-hello'), '#!/bin/sh\necho hello from fleet-bin\n', {mode: 0o755})
+    try {
+      const result = await ssh(f, '127.0.1.1', 'fleet-hello; sh -c fleet-hello')
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.stdout, 'hello from fleet-bin\nhello from fleet-bin\n')
+      assert.equal((await ssh(f, '127.0.1.2', 'command -v fleet-hello || echo none')).stdout, 'none\n')
+    } finally {
+      rmSync(bin, {force: true, recursive: true})
+    }
+  })
+
   test('a file written on host 1 over ssh and over sftp lands in host 1 home only', async () => {
     const f = fleet()
     const written = await ssh(f, '127.0.1.1', 'echo hi > x; echo tilde > ~/y')
@@ -236,12 +300,18 @@ describe('a fleet of 4 hosts with fault hosts', () => {
         child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())))
         child.once('close', () => reject(new Error('ssh ended before the session started')))
       })
-      assert.ok(isAlive(remotePid))
+      // $$ is the sleep's pid inside host 3: on this machine it has another number.
+      const outer = f.outerPid(3, remotePid) ?? assert.fail(`no pid ${remotePid} on host 3`)
+      assert.ok(isAlive(outer))
+      // The shell printed its pid, then execs the sleep: wait (at most 2 s) for that to show.
+      const commandOf = (): string => f.processesOn(3).find((p) => p.hostPid === remotePid)?.command ?? ''
+      assert.ok(await waitFor(() => commandOf() === 'sleep 30', 2000, 20), `pid ${remotePid} is ${commandOf()}`)
       const started = Date.now()
       await f.stopHost(3, {killSessions: true})
       assert.equal(await exited, 255)
       assert.ok(Date.now() - started < 5000, 'the ssh client saw its session end within 5 s')
-      assert.equal(isAlive(remotePid), false, 'the remote sleep was killed')
+      assert.equal(isAlive(outer), false, 'the remote sleep was killed')
+      assert.ok(!f.processesOn(3).some((p) => p.command.startsWith('sshd')), 'no sshd process is left on host 3')
     } finally {
       clearTimeout(timer)
       child.kill('SIGKILL')
@@ -249,6 +319,23 @@ describe('a fleet of 4 hosts with fault hosts', () => {
     }
 
     assert.equal((await ssh(f, '127.0.1.3', 'true')).code, 0)
+  })
+
+  test('crashHost kills everything on the host, detached processes too; startHost boots it afresh', async () => {
+    const f = fleet()
+    const detached = await ssh(f, '127.0.1.4', 'setsid sleep 30 >/dev/null 2>&1 < /dev/null & echo $!')
+    assert.equal(detached.code, 0, detached.stderr)
+    const outer = f.outerPid(4, Number(detached.stdout.trim())) ?? assert.fail('no detached sleep on host 4')
+    await f.stopHost(4, {killSessions: true})
+    assert.ok(isAlive(outer), 'a detached process outlives the sshd and its sessions')
+    await f.crashHost(4)
+    assert.equal(isAlive(outer), false, 'it dies with the machine')
+    assert.deepEqual(f.processesOn(4), [])
+    assert.equal(f.isHostUp(4), false)
+    await f.startHost(4)
+    const again = await ssh(f, '127.0.1.4', 'hostname; ps -e -o pid= | wc -l')
+    assert.equal(again.code, 0, again.stderr)
+    assert.match(again.stdout, /^fleet-h4\n\s*\d+\n$/)
   })
 
   test('refused: nothing listens', async () => {
@@ -294,6 +381,17 @@ describe('fleet lifecycle', () => {
     const fleetCli = async (...args: string[]): Promise<RunResult> =>
       run(process.execPath, [cli, ...args], 30_000, {...process.env, DIRECTOR_FLEET_DIR: dir})
     try {
+      const shared = await fleetCli('up', '3', '--shared-home')
+      assert.equal(shared.code, 0, shared.stderr)
+      assert.match(shared.stdout, new RegExp(`one shared home ${dir}/shared/home$`, 'm'))
+      const homes = await Promise.all(
+        ['127.0.1.1', '127.0.1.3'].map((address) => run('ssh', ['-F', join(dir, 'ssh_config'), address, 'echo $HOME'])),
+      )
+      assert.deepEqual(
+        homes.map((result) => result.stdout),
+        [`${dir}/shared/home\n`, `${dir}/shared/home\n`],
+      )
+      assert.equal((await fleetCli('down')).code, 0)
       const up = await fleetCli('up', '2', '--faults')
       assert.equal(up.code, 0, up.stderr)
       assert.match(up.stdout, new RegExp(`^#   director status --clients ${dir}/clients-faults.conf$`, 'm'))
@@ -334,6 +432,7 @@ describe('fleet lifecycle', () => {
         assert.equal(result.stdout.trim(), f.hosts[1]?.home)
       }
 
+      assert.notEqual(a.host(1).user, b.host(1).user, 'each fleet has users of its own')
       for (const f of started) {
         const pids = f.recordedPids()
         assert.equal(pids.length, 2)
@@ -341,6 +440,8 @@ describe('fleet lifecycle', () => {
         await f.down()
         for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} still alive`)
         assert.equal(existsSync(f.dir), false)
+        const passwd = readFileSync('/etc/passwd', 'utf8')
+        for (const host of f.hosts) assert.ok(!passwd.includes(`\n${host.user}:`), `user ${host.user} removed`)
       }
     } finally {
       await Promise.all(started.map((f) => f.down()))
@@ -381,6 +482,57 @@ describe('fleet lifecycle', () => {
     } finally {
       server.close()
     }
+  })
+})
+
+describe('a fleet with a shared home and a chatty host', () => {
+  let current: Fleet | undefined
+  const fleet = (): Fleet => {
+    assert.ok(current, 'the fleet did not start')
+    return current
+  }
+
+  before(async () => {
+    current = await startFleet({chattyHost: 2, hosts: 3, sharedHome: true})
+  })
+
+  after(async () => {
+    await current?.down()
+  })
+
+  test('one user, one home, one sshd on every address: ~ on host 1 IS ~ on host 3', async () => {
+    const f = fleet()
+    assert.equal(f.sharedHome, true)
+    assert.deepEqual(
+      f.hosts.map((host) => host.address),
+      ['127.0.1.1', '127.0.1.2', '127.0.1.3'],
+    )
+    assert.equal(new Set(f.hosts.map((host) => host.home)).size, 1)
+    assert.equal(new Set(f.hosts.map((host) => host.user)).size, 1)
+    const written = await ssh(f, '127.0.1.1', 'echo from-1 > shared.txt')
+    assert.equal(written.code, 0, written.stderr)
+    const read = await ssh(f, '127.0.1.3', 'id -un; echo $HOME; cat shared.txt')
+    assert.equal(read.stdout.split('\n').slice(-4).join('\n'), `${f.host(3).user}\n${f.host(1).home}\nfrom-1\n`)
+    assert.equal(f.runningPids().length, 2, 'one init and one sshd listener')
+    assert.equal(
+      readFileSync(f.clientsConf, 'utf8').split('\n').slice(1, -1).join(' '),
+      '127.0.1.1 127.0.1.2 127.0.1.3',
+    )
+  })
+
+  test('the chatty rc speaks on stdout and stderr before every command, sftp stays clean', async () => {
+    const f = fleet()
+    const result = await ssh(f, '127.0.1.2', 'echo ok')
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /^Welcome to .* chatty rc on stdout\nok\n$/)
+    assert.match(result.stderr, /chatty rc of .* on stderr/)
+    const local = join(f.dir, 'up.txt')
+    writeFileSync(local, 'over sftp\n')
+    const batch = join(f.dir, 'sftp-batch')
+    writeFileSync(batch, `put ${local} up.txt\n`)
+    const sftp = await run('sftp', ['-F', f.sshConfig, '-b', batch, '127.0.1.2'])
+    assert.equal(sftp.code, 0, sftp.stderr)
+    assert.equal(readFileSync(join(f.host(2).home, 'up.txt'), 'utf8'), 'over sftp\n')
   })
 })
 

@@ -14,7 +14,16 @@ import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {isAlive} from '../helpers/processes.js'
-import {killLeftoverTasks, liveGroupMembers, readRecords, startCli, waitFor} from '../helpers/tasks.js'
+import {
+  hostIndex,
+  isAliveOn,
+  killLeftoverTasks,
+  liveGroupMembersOn,
+  readRecords,
+  startCli,
+  taskIdsOn,
+  waitFor,
+} from '../helpers/tasks.js'
 
 describe('director keep on a fleet of 3 hosts', () => {
   let current: Fleet | undefined
@@ -48,11 +57,11 @@ describe('director keep on a fleet of 3 hosts', () => {
   const described = (pids: number[]): string =>
     pids.map((pid) => `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`).join('; ')
 
-  /** The live processes of the project's recorded tasks, on every host (this machine). */
+  /** The live processes of the project's recorded tasks, each counted in its host's pid namespace. */
   const liveTaskProcesses = (project: string): number[] =>
     readRecords(stateDir)
       .filter((record) => record.project === project)
-      .flatMap((record) => liveGroupMembers(record.pgid))
+      .flatMap((record) => liveGroupMembersOn(fleet(), record.host, record.pgid))
 
   before(async () => {
     current = await startFleet({hosts: 3})
@@ -62,6 +71,7 @@ describe('director keep on a fleet of 3 hosts', () => {
     killLeftoverTasks(
       stateDir,
       current?.hosts.map((host) => host.home),
+      current,
     )
     await current?.down()
     rmSync(stateDir, {recursive: true, force: true})
@@ -81,7 +91,9 @@ describe('director keep on a fleet of 3 hosts', () => {
       const record = readRecords(stateDir).find((r) => r.id === victim?.id)
       assert.ok(victim && record, 'a running task')
       // Its command crashes: every process of its group but the wrapper (the leader) dies at once.
-      for (const pid of liveGroupMembers(record.pgid)) if (pid !== record.pgid) process.kill(pid, 'SIGKILL')
+      const members = fleet().processesOn(hostIndex(fleet(), record.host))
+      for (const member of members)
+        if (member.hostPgid === record.pgid && member.hostPid !== record.pgid) process.kill(member.pid, 'SIGKILL')
       const replaced = await waitFor(async () => {
         const now = await running('kp')
         return now.length === 4 && !now.some((t) => t.id === victim.id)
@@ -107,6 +119,17 @@ describe('director keep on a fleet of 3 hosts', () => {
         [lostHost],
       )
       assert.ok(now.tasks.filter((t) => t.state === 'running').every((t) => t.host !== lostHost))
+      // Counted on the hosts: hosts 1 and 2 run exactly the 4 tasks listed running; host 3's tasks
+      // still run there (only its sshd died), unseen by director.
+      const runningIds = now.tasks.filter((t) => t.state === 'running').map((t) => t.id)
+      const kp = new Set(
+        readRecords(stateDir)
+          .filter((r) => r.project === 'kp')
+          .map((r) => r.id),
+      )
+      const onHost = (i: number): string[] => taskIdsOn(fleet(), i).filter((id) => kp.has(id))
+      assert.deepEqual([...onHost(1), ...onHost(2)].sort(), runningIds.sort())
+      assert.deepEqual(onHost(3), [...onHost3].sort())
       for (const id of onHost3) assert.match(output(), new RegExp(`lost ${id} @127\\.0\\.1\\.3`))
       const log = readFileSync(join(projectDir('kp'), 'keep.log'), 'utf8')
       assert.match(log, /^\S+Z start t-\d{14}-[\da-f]{4} @127\.0\.1\.\d pid \d+$/m)
@@ -169,7 +192,7 @@ describe('director keep on a fleet of 3 hosts', () => {
       }, 20_000)
       assert.ok(three, keep.output())
       const groups = readRecords(stateDir).filter((r) => r.project === 'term')
-      const before = groups.map((r) => liveGroupMembers(r.pgid))
+      const before = groups.map((r) => liveGroupMembersOn(fleet(), r.host, r.pgid))
       keep.child.kill('SIGTERM')
       const ended = await Promise.race([keep.exited, sleep(10_000, 'still running 10 s after SIGTERM')])
       assert.deepEqual(ended, {code: 143, signal: null}, keep.output())
@@ -225,7 +248,10 @@ describe('director keep on a fleet of 3 hosts', () => {
       }, 10_000)
       assert.ok(replaced, output())
       assert.match(output(), new RegExp(`health ${sick.id} @\\S+ failed`))
-      assert.ok(await waitFor(async () => !isAlive(sick.pid ?? 0), 15_000), 'the unhealthy task was stopped')
+      assert.ok(
+        await waitFor(async () => !isAliveOn(fleet(), sick.host, sick.pid ?? 0), 15_000),
+        'the unhealthy task was stopped',
+      )
       writeFileSync(join(projectDir('hp'), 'stop'), '')
       const ended = await Promise.race([exited, sleep(10_000, 'still running 10 s after the stop file')])
       assert.deepEqual(ended, {code: 0, signal: null}, output())

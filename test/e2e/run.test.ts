@@ -49,10 +49,14 @@ function pidsIn(file: string): number[] {
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number)
 }
 
-/** Waits (at most `ms`) until no pid is alive; returns those still alive. */
-async function aliveAfter(pids: number[], ms: number): Promise<number[]> {
-  for (let i = 0; i < ms / 100 && pids.some((pid) => isAlive(pid)); i++) await sleep(100)
-  return pids.filter((pid) => isAlive(pid))
+/**
+ * Waits (at most `ms`) until none of `pids` is alive on fleet host `index` (pids as that host,
+ * in its own pid namespace, sees them); returns those still alive.
+ */
+async function aliveAfter(fleet: Fleet, index: number, pids: number[], ms: number): Promise<number[]> {
+  const alive = (pid: number): boolean => fleet.isAliveOn(index, pid)
+  for (let i = 0; i < ms / 100 && pids.some((pid) => alive(pid)); i++) await sleep(100)
+  return pids.filter((pid) => alive(pid))
 }
 
 const hostile = ['a b', "it's", '"quoted"', '$(touch pwned)', '`touch pwned`', 'x; touch pwned', 'two\nlines', '', '*']
@@ -220,7 +224,7 @@ describe('director run on a fleet of 4 hosts', () => {
     assert.ok(run.timings.totalMs < 8000, `took ${run.timings.totalMs} ms`)
     const pids = pidsIn(join(remoteDir(3, 'slow', json.runId), 'output/pids'))
     assert.equal(pids.length, 4, 'the command started its four children')
-    assert.deepEqual(await aliveAfter(pids, 2000), [], 'children still alive on the host')
+    assert.deepEqual(await aliveAfter(fleet(), 3, pids, 2000), [], 'children still alive on the host')
     assert.deepEqual(processesWith(`DIRECTOR_RUN_ID=${json.runId}-127.0.1.3`), [], 'processes of the run still alive')
     assert.deepEqual(pidsIn(join(run.folder, 'files', 'pids')), pids, 'files still come back')
   })
@@ -250,8 +254,11 @@ describe('director run on a fleet of 4 hosts', () => {
     )
     const summary = JSON.parse(readFileSync(join(json.folder, 'summary.json'), 'utf8')) as RunOnFleetReport
     assert.equal(summary.counts.interrupted, 4)
-    const pids = fleet().hosts.map((host) => pidsIn(join(remoteDir(host.index, 'ctrl-c', json.runId), 'output/child')))
-    assert.deepEqual(await aliveAfter(pids.flat(), 2000), [])
+    for (const host of fleet().hosts) {
+      const pids = pidsIn(join(remoteDir(host.index, 'ctrl-c', json.runId), 'output/child'))
+      assert.deepEqual(await aliveAfter(fleet(), host.index, pids, 2000), [], host.address)
+    }
+
     for (const host of fleet().hosts)
       assert.deepEqual(processesWith(`DIRECTOR_RUN_ID=${json.runId}-${host.address}`), [], host.address)
     for (const run of json.hosts) assert.equal(readFileSync(join(run.folder, 'stdout'), 'utf8'), 'started\n')
@@ -284,9 +291,12 @@ describe('director run on a fleet of 4 hosts', () => {
     assert.equal(json.counts.interrupted, 4)
     const summary = JSON.parse(readFileSync(join(json.folder, 'summary.json'), 'utf8')) as RunOnFleetReport
     assert.equal(summary.counts.interrupted, 4)
-    const pids = fleet().hosts.map((host) => pidsIn(join(remoteDir(host.index, 'sigterm', json.runId), 'output/child')))
-    assert.equal(pids.flat().length, 4)
-    assert.deepEqual(await aliveAfter(pids.flat(), 2000), [], 'nohup children still alive on the hosts')
+    for (const host of fleet().hosts) {
+      const pids = pidsIn(join(remoteDir(host.index, 'sigterm', json.runId), 'output/child'))
+      assert.equal(pids.length, 1, host.address)
+      assert.deepEqual(await aliveAfter(fleet(), host.index, pids, 2000), [], `nohup child alive on ${host.address}`)
+    }
+
     for (const host of fleet().hosts)
       assert.deepEqual(processesWith(`DIRECTOR_RUN_ID=${json.runId}-${host.address}`), [], host.address)
     for (const run of json.hosts) assert.equal(readFileSync(join(run.folder, 'stdout'), 'utf8'), 'started\n')

@@ -52,7 +52,7 @@ describe('handshake retries against a host that drops connections before the ban
     name: `127.0.0.1:${port}`,
     address: '127.0.0.1',
     port,
-    user: 'root',
+    user: fleet.host(1).user,
     identityFiles: [fleet.identity],
     knownHostsFiles: [join(fleet.dir, `retry_known_hosts_${port}`)],
     origin: {address: 'inventory', port: 'inventory', user: 'inventory'},

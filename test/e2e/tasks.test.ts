@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-// `director task start/list/stop/logs` against a real sshd fleet of 3 hosts. Every host runs
-// as root on this machine, so the hosts' process table is this machine's.
+// `director task start/list/stop/logs` against a real sshd fleet of 3 hosts. Each host has its own
+// pid namespace: the pids director records are the host's, looked up there (liveGroupMembersOn...).
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -16,12 +16,13 @@ import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 import {
-  isAlive,
+  isAliveOn,
   killLeftoverTasks,
-  liveGroupMembers,
-  liveProcessesWithEnv,
+  liveGroupMembersOn,
+  liveProcessesWithEnvOn,
   readRecords,
   startCli,
+  taskIdsOn,
   waitFor,
   writeRecords,
 } from '../helpers/tasks.js'
@@ -60,6 +61,7 @@ describe('director task on a fleet of 3 hosts', () => {
       killLeftoverTasks(
         stateDir,
         current?.hosts.map((host) => host.home),
+        current,
       )
       await current?.down()
       rmSync(stateDir, {recursive: true, force: true})
@@ -74,8 +76,12 @@ describe('director task on a fleet of 3 hosts', () => {
     )
     assert.equal(started.code, 0, started.stderr)
     assert.equal(started.json.started.length, 6)
-    for (const host of fleet().hosts)
-      assert.equal(started.json.started.filter((t) => t.host === host.address).length, 2, 'two tasks per host')
+    for (const host of fleet().hosts) {
+      const said = started.json.started.filter((t) => t.host === host.address).map((t) => t.id)
+      assert.equal(said.length, 2, 'two tasks per host')
+      // Counted on the host itself: the task ids its live processes carry in their environment.
+      assert.deepEqual(taskIdsOn(fleet(), host.index), said.sort(), `the tasks running on ${host.address}`)
+    }
 
     const listed = await list('six')
     assert.deepEqual(
@@ -83,12 +89,12 @@ describe('director task on a fleet of 3 hosts', () => {
       Array.from({length: 6}, () => 'running'),
     )
     const victim = started.json.started[0] ?? assert.fail('no task')
-    assert.equal(liveGroupMembers(victim.pgid).length, 4, 'wrapper, sh and two sleeps')
+    assert.equal(liveGroupMembersOn(fleet(), victim.host, victim.pgid).length, 4, 'wrapper, sh and two sleeps')
     const stopped = await runCliJson<StopReport>(task(['stop', victim.id, '--grace', '5']), options())
     assert.equal(stopped.code, 0, stopped.stderr)
     assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
-    assert.equal(isAlive(victim.pid), false)
-    assert.deepEqual(liveGroupMembers(victim.pgid), [], 'nothing of the task is left running')
+    assert.equal(isAliveOn(fleet(), victim.host, victim.pid), false)
+    assert.deepEqual(liveGroupMembersOn(fleet(), victim.host, victim.pgid), [], 'nothing of the task is left running')
     const after = await list('six')
     assert.equal(after.tasks.find((t) => t.id === victim.id)?.state, 'killed')
     assert.equal(after.counts.running, 5)
@@ -97,7 +103,7 @@ describe('director task on a fleet of 3 hosts', () => {
     assert.equal(logs.stdout, `out ${victim.id}\n`)
     const rest = await runCliJson<StopReport>(task(['stop', '--project', 'six', '--grace', '2']), options())
     assert.equal(rest.json.tasks.length, 5)
-    for (const t of started.json.started) assert.deepEqual(liveGroupMembers(t.pgid), [])
+    for (const t of started.json.started) assert.deepEqual(liveGroupMembersOn(fleet(), t.host, t.pgid), [])
   })
 
   test('a task that exits 3 is failed with exit code 3; one that exits 0 is finished', async () => {
@@ -137,7 +143,8 @@ describe('director task on a fleet of 3 hosts', () => {
         [stubborn.id, 'forced'],
       ],
     )
-    for (const t of [polite, stubborn]) assert.deepEqual(liveGroupMembers(t.pgid), [], 'nothing of the task is left')
+    for (const t of [polite, stubborn])
+      assert.deepEqual(liveGroupMembersOn(fleet(), t.host, t.pgid), [], 'nothing of the task is left')
     const listed = await list('sig')
     assert.deepEqual(
       listed.tasks.map((t) => [t.id, t.state, t.exitCode, t.signal]),
@@ -157,8 +164,17 @@ describe('director task on a fleet of 3 hosts', () => {
       options(),
     )
     const mine = started.json.started[0] ?? assert.fail(started.stderr)
-    const stranger = spawn('sleep', ['300'], {detached: true, stdio: 'ignore'})
-    const strangerPid = stranger.pid ?? assert.fail('no pid')
+    // An unrelated process on the same host (pids mean something only there).
+    const detach = 'setsid sleep 300 >/dev/null 2>&1 < /dev/null & echo $!'
+    const stranger = spawn('ssh', ['-F', fleet().sshConfig, fleet().host(1).address, detach], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    const strangerPid = await new Promise<number>((resolve) => {
+      stranger.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())))
+      stranger.once('close', () => resolve(0))
+    })
+    assert.ok(strangerPid > 1, 'the unrelated process started on host 1')
+    const alive = (pid: number): boolean => isAliveOn(fleet(), 1, pid)
     const original = readRecords(stateDir)
     try {
       // The record now points at an unrelated process (as if the pid had been reused).
@@ -169,8 +185,8 @@ describe('director task on a fleet of 3 hosts', () => {
       const refused = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
       assert.equal(refused.code, 1)
       assert.equal(refused.json.tasks[0]?.outcome, 'reused')
-      assert.ok(isAlive(strangerPid), 'the unrelated process survives')
-      assert.ok(isAlive(mine.pid), 'the task was not signalled either')
+      assert.ok(alive(strangerPid), 'the unrelated process survives')
+      assert.ok(alive(mine.pid), 'the task was not signalled either')
       // A start time that no longer matches is refused the same way.
       writeRecords(
         stateDir,
@@ -178,15 +194,16 @@ describe('director task on a fleet of 3 hosts', () => {
       )
       const again = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
       assert.equal(again.json.tasks[0]?.outcome, 'reused')
-      assert.ok(isAlive(mine.pid))
+      assert.ok(alive(mine.pid))
     } finally {
       writeRecords(stateDir, original)
-      stranger.kill('SIGKILL')
+      const outer = fleet().outerPid(1, strangerPid)
+      if (outer !== undefined) process.kill(outer, 'SIGKILL')
     }
 
     const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
     assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
-    assert.equal(isAlive(mine.pid), false)
+    assert.equal(alive(mine.pid), false)
   })
 
   for (const [signal, code] of [
@@ -199,19 +216,20 @@ describe('director task on a fleet of 3 hosts', () => {
         options(),
       )
       const mine = started.json.started[0] ?? assert.fail(started.stderr)
-      // Every process of the follow on the host carries this cookie (the hosts' processes are this machine's).
+      // Every process of the follow on the host carries this cookie: counted in host 1's pid namespace.
       const cookie = `DIRECTOR_LOGS_OF=${mine.id}`
+      const withCookie = (): number[] => liveProcessesWithEnvOn(fleet(), 1, cookie)
       const follow = startCli(task(['logs', mine.id, '--follow']), env(), 30_000)
       try {
         assert.ok(await waitFor(() => follow.output().includes('ready\n'), 10_000), follow.output())
-        const before = liveProcessesWithEnv(cookie)
+        const before = withCookie()
         follow.child.kill(signal)
         const ended = await Promise.race([follow.exited, sleep(2000, `still running 2 s after one ${signal}`)])
         assert.deepEqual(ended, {code, signal: null}, follow.output())
         assert.ok(before.length >= 2, `the follow's sh and tail were found on the host: ${before.join(' ')}`)
-        const gone = await waitFor(() => liveProcessesWithEnv(cookie).length === 0, 5000)
-        assert.ok(gone, `left on the host: ${liveProcessesWithEnv(cookie).join(' ')}`)
-        assert.ok(isAlive(mine.pid), 'the task itself goes on')
+        const gone = await waitFor(() => withCookie().length === 0, 5000)
+        assert.ok(gone, `left on the host: ${withCookie().join(' ')}`)
+        assert.ok(isAliveOn(fleet(), 1, mine.pid), 'the task itself goes on')
       } finally {
         follow.child.kill('SIGKILL')
         await runCli(task(['stop', mine.id, '--grace', '1']), options())
@@ -227,7 +245,10 @@ describe('director task on a fleet of 3 hosts', () => {
     const followed = await runCli(task(['logs', mine.id, '--follow']), {...options(), timeoutMs: 20_000})
     assert.equal(followed.code, 0, followed.stderr)
     assert.equal(followed.stdout, 'a\nb\n')
-    const gone = await waitFor(() => liveProcessesWithEnv(`DIRECTOR_LOGS_OF=${mine.id}`).length === 0, 5000)
+    const gone = await waitFor(
+      () => liveProcessesWithEnvOn(fleet(), 2, `DIRECTOR_LOGS_OF=${mine.id}`).length === 0,
+      5000,
+    )
     assert.ok(gone, 'nothing of the follow is left on the host')
   })
 
@@ -328,7 +349,7 @@ describe('director task on a fleet of 3 hosts', () => {
         .map((r) => r.id),
       [runner.id],
     )
-    assert.ok(isAlive(runner.pid), 'the running task goes on')
+    assert.ok(isAliveOn(fleet(), runner.host, runner.pid), 'the running task goes on')
     assert.deepEqual(
       (await list('pr')).tasks.map((t) => [t.id, t.state]),
       [[runner.id, 'running']],

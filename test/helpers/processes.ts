@@ -2,7 +2,9 @@ import {readFileSync} from 'node:fs'
 
 /**
  * Is the process running? Signalable and not a zombie: processes that daemonized are reaped
- * late by PID 1 here, and `kill(pid, 0)` still succeeds on a zombie.
+ * late by PID 1 here, and `kill(pid, 0)` still succeeds on a zombie. For a pid on this machine
+ * only: a pid a fleet host reports (`echo $$`, director's task records) is numbered in that host's
+ * own pid namespace; ask `fleet.isAliveOn(i, pid)` (or isAliveOn in tasks.ts) about it.
  */
 export function isAlive(pid: number): boolean {
   try {

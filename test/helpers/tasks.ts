@@ -2,6 +2,7 @@ import {type ChildProcess, spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {Fleet} from '../../fixtures/fleet/fleet.js'
 import type {TaskRecord} from '../../src/core/tasks/task-store.js'
 
 import {isSameProcess, readProcStat} from '../../src/core/local/process-info.js'
@@ -24,6 +25,49 @@ export function liveGroupMembers(pgid: number): number[] {
       }
     })
     .map(Number)
+}
+
+/** A fleet host named by its index (1-based) or its address (what director's reports call `host`). */
+export type HostRef = number | string
+
+/** The index of a fleet host named by index or address; throws when the fleet has no such host. */
+export function hostIndex(fleet: Fleet, host: HostRef): number {
+  const index = typeof host === 'number' ? host : fleet.hosts.find((h) => h.address === host)?.index
+  if (index === undefined) throw new Error(`no host ${host} in the fleet`)
+  return index
+}
+
+/**
+ * The live (non-zombie) processes of process group `pgid` on fleet host `host`, both numbers as the
+ * host knows them (director's records): returns their pids on this machine, for process.kill.
+ */
+export function liveGroupMembersOn(fleet: Fleet, host: HostRef, pgid: number): number[] {
+  return fleet
+    .processesOn(hostIndex(fleet, host))
+    .filter((process) => process.hostPgid === pgid)
+    .map((process) => process.pid)
+}
+
+/** Is the process that host `host` numbers `pid` alive there (not a zombie)? */
+export function isAliveOn(fleet: Fleet, host: HostRef, pid: number): boolean {
+  return fleet.isAliveOn(hostIndex(fleet, host), pid)
+}
+
+/** The live processes of fleet host `host` whose environment holds `entry` exactly: their pids on this machine. */
+export function liveProcessesWithEnvOn(fleet: Fleet, host: HostRef, entry: string): number[] {
+  return fleet
+    .processesOn(hostIndex(fleet, host))
+    .filter((process) => process.environ.includes(entry))
+    .map((process) => process.pid)
+}
+
+/** The ids of the tasks that have a live process on fleet host `host` (their DIRECTOR_TASK_ID), sorted. */
+export function taskIdsOn(fleet: Fleet, host: HostRef): string[] {
+  const ids = fleet
+    .processesOn(hostIndex(fleet, host))
+    .flatMap((process) => process.environ.filter((entry) => entry.startsWith('DIRECTOR_TASK_ID=')))
+    .map((entry) => entry.slice('DIRECTOR_TASK_ID='.length))
+  return [...new Set(ids)].sort()
 }
 
 /**
@@ -93,8 +137,10 @@ export {waitFor} from './wait.js'
 /**
  * The safety net of every task test: SIGKILL to the group of each recorded task whose process
  * is still the one director started (same start time), so a failed test leaves nothing running.
+ * Pass the fleet: director records pids as the hosts number them, each host in its own pid
+ * namespace; without it, only pids that mean the same here are looked at (none on the fleet).
  */
-export function killLeftoverTasks(stateDir: string, homes: string[] = []): void {
+export function killLeftoverTasks(stateDir: string, homes: string[] = [], fleet?: Fleet): void {
   let records: TaskRecord[] = []
   try {
     records = readRecords(stateDir)
@@ -103,13 +149,24 @@ export function killLeftoverTasks(stateDir: string, homes: string[] = []): void 
   }
 
   // Also the sandboxes on the hosts' disks: a task whose start was cut short has no local record.
-  const found = homes.flatMap((home) => sandboxProcesses(join(home, 'director', 'tasks')))
-  for (const {pid, pgid, startTime} of [...records, ...found]) {
-    if (startTime === '' || !isSameProcess(pid, startTime)) continue
-    if (readProcStat(pid) === undefined) continue
-    try {
-      process.kill(-pgid, 'SIGKILL')
-    } catch {}
+  const onHosts = homes.flatMap((home) =>
+    sandboxProcesses(join(home, 'director', 'tasks')).map((found) => ({
+      ...found,
+      host: fleet?.hosts.find((host) => host.home === home)?.address,
+    })),
+  )
+  for (const {host, pgid, pid, startTime} of [...records, ...onHosts]) {
+    const index = fleet && host !== undefined ? fleet.hosts.find((h) => h.address === host)?.index : undefined
+    const outer = index === undefined ? (fleet ? undefined : pid) : fleet?.outerPid(index, pid)
+    if (outer === undefined || startTime === '' || !isSameProcess(outer, startTime)) continue
+    if (readProcStat(outer) === undefined) continue
+    // On a host, the group's number is the host's: kill its members one by one, by their pids here.
+    const targets = fleet && index !== undefined ? liveGroupMembersOn(fleet, index, pgid) : [-pgid]
+    for (const target of targets) {
+      try {
+        process.kill(target, 'SIGKILL')
+      } catch {}
+    }
   }
 }
 

@@ -109,7 +109,8 @@ async function stopOne(
   // The stop's own bound: the grace period, then a little for the KILL; not Ctrl-C (a half-done kill helps no one).
   const signal = AbortSignal.timeout((graceSeconds + 15) * 1000)
   const result = await session.exec(posixShell(stopTaskScript(dir, expected, graceSeconds)), {signal})
-  const word = result.stdout.trim()
+  // The script's one word is its last line: a chatty login shell may print lines before it.
+  const word = result.stdout.trim().split('\n').at(-1)?.trim()
   const outcome = (Object.keys(MESSAGES) as Array<StoppedTask['outcome']>).find((key) => key === word)
   if (outcome === undefined)
     return {id: view.id, host: view.host, outcome: 'missing', message: `stop failed: ${result.stderr.trim()}`}

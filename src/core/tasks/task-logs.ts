@@ -5,6 +5,7 @@ import type {TaskRecord} from './task-store.js'
 import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
 import {openSession} from '../ssh/connect.js'
+import {LogStartFilter, logStartLine} from './log-start.js'
 import {sandboxDirOf} from './task-paths.js'
 import {logsCommand} from './task-scripts.js'
 
@@ -52,10 +53,16 @@ export async function readTaskLog(
 
       options.signal.addEventListener('abort', onAbort, {once: true})
       if (options.signal.aborted) onAbort()
-      remote.stdout.on('data', (chunk: Buffer) => {
+      // Drops what the login shell's rc printed before the log (a chatty host).
+      const log = new LogStartFilter(logStartLine(record.id), (chunk) => {
         bytes += chunk.length
         options.onChunk(chunk)
       })
+      remote.stdout.on('data', (chunk: Buffer) => log.push(chunk))
+      remote.exit.then(
+        () => log.end(),
+        () => log.end(),
+      )
       let stderr = ''
       remote.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString('utf8')

@@ -2,6 +2,7 @@ import type {RunWhat} from '../remote/run-what.js'
 
 import {remoteShellWord} from '../remote/remote-path.js'
 import {posixShell, shellJoin, shellQuote} from '../remote/shell-quote.js'
+import {logStartLine} from './log-start.js'
 import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from './proc-shell.js'
 import {hostTasksDir, tasksDir} from './task-paths.js'
 
@@ -130,11 +131,14 @@ export const FOLLOW_COOKIE = 'DIRECTOR_LOGS_OF'
  */
 export function logsCommand(dir: string, id: string, stream: 'stderr' | 'stdout', follow: boolean): string {
   const file = `"$d"/${stream}`
-  if (!follow) return posixShell(`d=${remoteShellWord(dir)}\nexec cat ${file}`)
+  // What a chatty login shell prints comes before this line; readTaskLog drops it (LogStartFilter).
+  const start = `printf '%s\\n' ${shellQuote(logStartLine(id))}`
+  if (!follow) return posixShell(`d=${remoteShellWord(dir)}\n${start}\nexec cat ${file}`)
   const script = [
     PROC_FUNCTIONS,
     `d=${remoteShellWord(dir)}`,
     `[ -f ${file} ] || { echo "director: no ${stream} in $d" >&2; exit 1; }`,
+    start,
     'g_want=; [ -f "$d/pgid" ] && IFS= read -r g_want < "$d/pgid"',
     IDENTITY_FUNCTIONS,
     'read_identity',
