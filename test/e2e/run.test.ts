@@ -17,7 +17,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs'
-import {tmpdir, userInfo} from 'node:os'
+import {tmpdir} from 'node:os'
 import {basename, dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -345,7 +345,7 @@ describe('director run on a fleet of 4 hosts', () => {
       [
         'Host twin-a twin-b',
         '  HostName 127.0.1.1',
-        `  User ${userInfo().username}`,
+        `  User ${fleet().host(1).user}`,
         `  Port ${fleet().port}`,
         `  IdentityFile ${fleet().identity}`,
         `  UserKnownHostsFile ${knownHosts}`,

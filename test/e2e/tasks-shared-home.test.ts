@@ -3,12 +3,23 @@ import assert from 'node:assert/strict'
 // reach the same fleet host (same user, same home) through ssh_config. The same suite then runs
 // on 4 fleet hosts with private homes. Every count is taken on the machine itself, in /proc
 // (live processes only: this machine's PID 1 does not reap).
-import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {execFile} from 'node:child_process'
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
+import {promisify} from 'node:util'
 
 import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
 import type {PruneReport} from '../../src/core/tasks/prune-tasks.js'
@@ -21,7 +32,7 @@ import {readProcStat} from '../../src/core/local/process-info.js'
 import {hostPathComponent} from '../../src/core/remote/remote-path.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 import {
-  isAlive,
+  hostIndex,
   killLeftoverTasks,
   liveTaskCommands,
   processGroupsOf,
@@ -32,6 +43,7 @@ import {
   writeRecords,
 } from '../helpers/tasks.js'
 
+const run = promisify(execFile)
 const ALIASES = ['alias-a', 'alias-b', 'alias-c', 'alias-d']
 
 for (const shared of [true, false])
@@ -50,6 +62,10 @@ function suite(shared: boolean): void {
   /** The home the host behind inventory name `host` logs in to. */
   const homeOf = (host: string): string =>
     shared ? fleet().host(1).home : (fleet().hosts.find((h) => h.address === host)?.home ?? assert.fail(host))
+  /** The fleet host behind inventory name `host` (all names are host 1 on the shared home). */
+  const indexOf = (host: string): number => (shared ? 1 : hostIndex(fleet(), host))
+  /** Whether a task's pid (as its host sees it, in its own pid namespace) is alive there. */
+  const aliveOn = (host: string, pid: number): boolean => fleet().isAliveOn(indexOf(host), pid)
   const sandboxes = (host: string): string => join(homeOf(host), 'director', 'tasks', hostPathComponent(host))
   let env: Record<string, string> = {}
   const options = (): CliOptions => ({env, timeoutMs: 30_000})
@@ -74,7 +90,7 @@ function suite(shared: boolean): void {
     }
 
     const sshConfig = join(stateDir, 'ssh_config')
-    writeFileSync(sshConfig, sharedHomeSshConfig(fleet(), ALIASES, fleet().host(1).address))
+    writeFileSync(sshConfig, sharedHomeSshConfig(fleet(), ALIASES, fleet().host(1)))
     const clients = fleet().writeClientsConf(ALIASES, 'clients-shared-home.conf')
     env = {DIRECTOR_CLIENTS: clients, DIRECTOR_SSH_CONFIG: sshConfig, ...xdg}
   })
@@ -131,10 +147,10 @@ function suite(shared: boolean): void {
       stopped.json.tasks.map((t) => [t.id, t.host, t.outcome]),
       [[b.id, name(1), 'stopped']],
     )
-    assert.equal(isAlive(b.pid), false)
+    assert.equal(aliveOn(b.host, b.pid), false)
     const left = started.started.filter((t) => t.host !== name(1))
     assert.ok(
-      left.every((t) => isAlive(t.pid)),
+      left.every((t) => aliveOn(t.host, t.pid)),
       'the other names keep theirs',
     )
     assert.equal(live(project('stop1')).length, 3)
@@ -147,7 +163,9 @@ function suite(shared: boolean): void {
       c.json.tasks.map((t) => t.host),
       [name(2)],
     )
-    assert.deepEqual(live(project('stop1')).sort(), [byHost.get(name(0))?.pid, byHost.get(name(3))?.pid].sort())
+    // live() sees this machine's pids; a task's pid is its host's: translated to compare.
+    const outerOf = (t: {host: string; pid: number} | undefined) => t && fleet().outerPid(indexOf(t.host), t.pid)
+    assert.deepEqual(live(project('stop1')).sort(), [outerOf(byHost.get(name(0))), outerOf(byHost.get(name(3)))].sort())
     const listed = await list(project('stop1'))
     assert.deepEqual(
       listed.tasks.map((t) => [t.host, t.state]),
@@ -188,7 +206,7 @@ function suite(shared: boolean): void {
       )
       const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
       assert.deepEqual(all.json.tasks, [])
-      assert.ok(isAlive(mine.pid), 'not signalled')
+      assert.ok(aliveOn(mine.host, mine.pid), 'not signalled')
       const kept = await runCliJson<PruneReport>(task(['prune', '--project', project('other')]), options())
       assert.deepEqual(kept.json.pruned, [])
       assert.ok(existsSync(ownerFile), 'not pruned')
@@ -198,7 +216,7 @@ function suite(shared: boolean): void {
 
     const stopped = await runCliJson<StopReport>(task(['stop', mine.id, '--grace', '1']), options())
     assert.equal(stopped.json.tasks[0]?.outcome, 'stopped')
-    assert.equal(isAlive(mine.pid), false)
+    assert.equal(aliveOn(mine.host, mine.pid), false)
   })
 
   test('a sandbox from an earlier boot of this machine is lost, and its pid is not signalled', async () => {
@@ -219,20 +237,30 @@ function suite(shared: boolean): void {
         stopped.json.tasks.map((t) => t.outcome),
         ['rebooted'],
       )
-      assert.ok(isAlive(mine.pid), 'a pid from an earlier boot is never signalled')
+      assert.ok(aliveOn(mine.host, mine.pid), 'a pid from an earlier boot is never signalled')
     } finally {
       writeFileSync(ownerFile, original)
     }
 
     await runCli(task(['stop', mine.id, '--grace', '1']), options())
-    assert.equal(isAlive(mine.pid), false)
+    assert.equal(aliveOn(mine.host, mine.pid), false)
   })
 
   test('an ownerless sandbox (older layout): its recorded host alone manages it; unrecorded, no host does', async () => {
-    const legacy = (id: string): {pid: number; dir: string; record: TaskRecord} => {
-      const child = spawn('sleep', ['300'], {detached: true, stdio: 'ignore'})
-      const pid = child.pid ?? assert.fail('no pid')
-      const startTime = readProcStat(pid)?.startTime ?? assert.fail('no stat')
+    const legacy = async (id: string): Promise<{pid: number; dir: string; record: TaskRecord}> => {
+      // A process of its own session on the host (in its pid namespace), as a task's would be.
+      const host = fleet().host(indexOf(name(1)))
+      const started = await run('ssh', [
+        '-F',
+        fleet().sshConfig,
+        '-o',
+        'BatchMode=yes',
+        host.address,
+        'setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!',
+      ])
+      const pid = Number(started.stdout.trim())
+      const outer = fleet().outerPid(host.index, pid) ?? assert.fail(`no process ${pid} on host ${host.index}`)
+      const startTime = readProcStat(outer)?.startTime ?? assert.fail('no stat')
       // What an older director wrote: tasks/<id>/ right under tasks/, no owner file.
       const dir = join(homeOf(name(1)), 'director', 'tasks', id)
       mkdirSync(dir, {recursive: true})
@@ -245,6 +273,9 @@ function suite(shared: boolean): void {
       ]
       for (const [name, value] of files) writeFileSync(join(dir, name), `${value}\n`)
       writeFileSync(join(dir, 'started_at'), `${new Date().toISOString().slice(0, 19)}Z\n`)
+      // Written by the host's user, as an older director on the host would have.
+      const {uid, gid} = statSync(homeOf(name(1)))
+      for (const path of [dir, ...readdirSync(dir).map((file) => join(dir, file))]) chownSync(path, uid, gid)
       const record: TaskRecord = {
         id,
         project: project('old'),
@@ -259,8 +290,8 @@ function suite(shared: boolean): void {
       return {pid, dir, record}
     }
 
-    const recorded = legacy('t-20200101000000-aaaa')
-    const stray = legacy('t-20200101000000-bbbb')
+    const recorded = await legacy('t-20200101000000-aaaa')
+    const stray = await legacy('t-20200101000000-bbbb')
     writeRecords(stateDir, [...readRecords(stateDir), recorded.record])
     try {
       const listed = await runCliJson<TaskListReport>(task(['list', '--project', project('old')]), options())
@@ -290,10 +321,10 @@ function suite(shared: boolean): void {
           [freshTask.id, freshTask.host, 'stopped'],
         ].sort(),
       )
-      assert.equal(isAlive(recorded.pid), false)
+      assert.equal(aliveOn(name(1), recorded.pid), false)
       const all = await runCliJson<StopReport>(task(['stop', '--all', '--grace', '1']), options())
       assert.deepEqual(all.json.tasks, [], '--all finds nothing else to stop: the unclaimed one is not its')
-      assert.ok(isAlive(stray.pid), 'the unclaimed one is not signalled')
+      assert.ok(aliveOn(name(1), stray.pid), 'the unclaimed one is not signalled')
       const pruned = await runCliJson<PruneReport>(task(['prune', '--project', project('old')]), options())
       assert.deepEqual(
         pruned.json.pruned.map((t) => [t.id, t.host]),
@@ -302,10 +333,12 @@ function suite(shared: boolean): void {
       assert.equal(existsSync(recorded.dir), false)
       assert.ok(existsSync(stray.dir), 'the unclaimed sandbox stays')
     } finally {
-      for (const pid of [recorded.pid, stray.pid])
+      for (const pid of [recorded.pid, stray.pid]) {
+        const outer = fleet().outerPid(indexOf(name(1)), pid)
         try {
-          process.kill(-pid, 'SIGKILL')
+          if (outer !== undefined) process.kill(-outer, 'SIGKILL')
         } catch {}
+      }
 
       rmSync(stray.dir, {recursive: true, force: true})
       rmSync(recorded.dir, {recursive: true, force: true})

@@ -226,21 +226,20 @@ export function processGroupsOf(pids: number[]): number[] {
 }
 
 /**
- * An ssh_config that makes each of `names` reach the fleet host at `address` (same user, same
+ * An ssh_config that makes each of `names` reach one fleet host as its user (same user, same
  * home: a home shared by several hosts, as with NFS), followed by the fleet's own ssh_config.
  * The fleet's known_hosts already holds that address's key.
  */
 export function sharedHomeSshConfig(
   fleet: {sshConfig: string; port: number; identity: string; knownHosts: string},
   names: string[],
-  address: string,
+  host: {address: string; user: string},
 ): string {
   const base = readFileSync(fleet.sshConfig, 'utf8')
-  const user = /^\s*User\s+(\S+)/m.exec(base)?.[1] ?? 'root'
   const block = [
     `Host ${names.join(' ')}`,
-    `  HostName ${address}`,
-    `  User ${user}`,
+    `  HostName ${host.address}`,
+    `  User ${host.user}`,
     `  Port ${fleet.port}`,
     `  IdentityFile ${fleet.identity}`,
     '  IdentitiesOnly yes',
