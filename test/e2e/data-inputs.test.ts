@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict'
-import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import type {DataReport} from '../../src/core/data/types.js'
 
-import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
+import {type Fleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
-import {assertNothingLost, locate, writeDataSet} from '../helpers/data-set.js'
-
-const tweets = (count: number, size = 256) =>
-  Object.fromEntries(Array.from({length: count}, (_, i) => [`tweet_${i + 1}.txt`, size]))
+import {assertNothingLost, locate, tweets, useDataFixture, writeDataSet} from '../helpers/data-set.js'
 
 /** Every file and folder under each host's home, to see that a refused command wrote nothing. */
 function homeListings(fleet: Fleet): string[][] {
@@ -21,55 +17,40 @@ function homeListings(fleet: Fleet): string[][] {
 }
 
 describe('director data: names, re-runs and counts', () => {
-  let fleet: Fleet
-  let work: string
-  let n = 0
-  const fresh = () => {
-    n++
-    return {dir: join(work, `set${n}`), project: `p${n}`}
-  }
+  const ctx = useDataFixture(12, 'data-inputs')
+  const {fresh} = ctx
 
-  before(async () => {
-    // Twelve hosts: past ten, a listener per host on one signal made node warn on stderr.
-    fleet = await startFleet({hosts: 12})
-    work = mkdtempSync(join(tmpdir(), 'director-data-inputs-'))
-  })
-
-  after(async () => {
-    await fleet?.down()
-    rmSync(work, {recursive: true, force: true})
-  })
-
+  // Twelve hosts: past ten, a listener per host on one signal made node warn on stderr.
   for (const project of ['..', '../escape', '.', '', 'a/b']) {
     it(`refuses the project name ${JSON.stringify(project)} before anything is written, exit 2`, async () => {
       const {dir} = fresh()
       const set = writeDataSet(dir, tweets(4))
-      const homes = homeListings(fleet)
-      const {code, stdout, stderr} = await runCli(['data', dir, project], {env: fleet.env()})
+      const homes = homeListings(ctx.fleet)
+      const {code, stdout, stderr} = await runCli(['data', dir, project], {env: ctx.fleet.env()})
       assert.equal(code, 2)
       assert.equal(stdout, '')
       const [line = '', ...rest] = stderr.split('\n')
       assert.ok(line.startsWith(`Error: invalid project name ${JSON.stringify(project)}: `), stderr)
       assert.deepEqual(rest, [''])
-      assert.deepEqual(homeListings(fleet), homes)
+      assert.deepEqual(homeListings(ctx.fleet), homes)
       assert.ok(!existsSync(join(dir, '.director')), 'a local manifest was written')
-      assert.ok([...locate(fleet, dir, 'x', set).values()].every((w) => w.local))
+      assert.ok([...locate(ctx.fleet, dir, 'x', set).values()].every((w) => w.local))
     })
   }
 
   it('a re-run after every file was delivered says so and exits 0; a folder that never had data is an error', async () => {
     const {dir, project} = fresh()
     const set = writeDataSet(dir, tweets(24))
-    assert.equal((await runCli(['data', dir, project], {env: fleet.env()})).code, 0)
-    assertNothingLost(fleet, {dir, project, set})
-    const again = await runCli(['data', dir, project], {env: fleet.env()})
+    assert.equal((await runCli(['data', dir, project], {env: ctx.fleet.env()})).code, 0)
+    assertNothingLost(ctx.fleet, {dir, project, set})
+    const again = await runCli(['data', dir, project], {env: ctx.fleet.env()})
     assert.equal(again.code, 0, again.stderr)
     assert.match(again.stdout, /^Nothing left to send: 24 files delivered earlier$/m)
     assert.equal(again.stderr, '')
-    const json = await runCliJson<DataReport>(['data', dir, project], {env: fleet.env()})
+    const json = await runCliJson<DataReport>(['data', dir, project], {env: ctx.fleet.env()})
     assert.deepEqual([json.code, json.json.alreadyDelivered, json.json.delivered], [0, 24, 0])
     const other = fresh()
-    const never = await runCli(['data', dir, other.project], {env: fleet.env()})
+    const never = await runCli(['data', dir, other.project], {env: ctx.fleet.env()})
     assert.equal(never.code, 2)
     assert.match(never.stderr, /^Error: no data files ending in \.txt, \.zip, \.gz in /)
   })
@@ -77,21 +58,21 @@ describe('director data: names, re-runs and counts', () => {
   it('over 12 hosts stderr holds only the progress lines', async () => {
     const {dir, project} = fresh()
     const set = writeDataSet(dir, tweets(48, 2048))
-    const {code, stderr} = await runCli(['data', dir, project], {env: fleet.env()})
+    const {code, stderr} = await runCli(['data', dir, project], {env: ctx.fleet.env()})
     assert.equal(code, 0)
     const other = stderr.split('\n').filter((line) => line !== '' && !line.startsWith('Transferred '))
     assert.deepEqual(other, [])
-    assertNothingLost(fleet, {dir, project, set})
+    assertNothingLost(ctx.fleet, {dir, project, set})
   })
 
   it('a host nobody answers on: the live line, the summary and --json count the same failed files', async () => {
     const {dir, project} = fresh()
     const set = writeDataSet(dir, tweets(13))
     // Nothing listens on 127.0.3.1: its share (tweet_13) fails before a byte is sent.
-    const hosts = [...fleet.hosts.map((host) => host.address), `127.0.3.1:${fleet.port}`]
-    const clients = fleet.writeClientsConf(hosts, `clients-${project}.conf`)
-    const env = {...fleet.env(), DIRECTOR_CLIENTS: clients}
-    const text = await runCli(['data', dir, project, '--keep', '-i', fleet.identity], {env})
+    const hosts = [...ctx.fleet.hosts.map((host) => host.address), `127.0.3.1:${ctx.fleet.port}`]
+    const clients = ctx.fleet.writeClientsConf(hosts, `clients-${project}.conf`)
+    const env = {...ctx.fleet.env(), DIRECTOR_CLIENTS: clients}
+    const text = await runCli(['data', dir, project, '--keep', '-i', ctx.fleet.identity], {env})
     assert.equal(text.code, 1)
     assert.equal(
       text.stderr.trim().split('\n').at(-1),
@@ -99,13 +80,13 @@ describe('director data: names, re-runs and counts', () => {
     )
     assert.match(text.stdout, /^Delivered 12\/13 files .*; 1 failed, its source kept in /m)
     assert.match(text.stdout, /^not delivered: tweet_13\.txt -> 127\.0\.3\.1:\d+: refused: /m)
-    const {json} = await runCliJson<DataReport>(['data', dir, project, '-i', fleet.identity], {env})
+    const {json} = await runCliJson<DataReport>(['data', dir, project, '-i', ctx.fleet.identity], {env})
     assert.equal(json.undelivered.length, 1)
     assert.equal(
       json.hosts.reduce((sum, share) => sum + share.failed, 0),
       json.undelivered.length,
     )
     for (const share of json.hosts) assert.equal(share.delivered + share.failed, share.files, share.host)
-    assertNothingLost(fleet, {dir, project, set})
+    assertNothingLost(ctx.fleet, {dir, project, set})
   })
 })

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
 import type {DataReport} from '../../src/core/data/types.js'
 
-import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
-import {assertNothingLost, locate, remoteDataRoot, writeDataSet} from '../helpers/data-set.js'
-
-const tweets = (count: number, size: number) =>
-  Object.fromEntries(Array.from({length: count}, (_, i) => [`tweet_${i + 1}.txt`, size]))
+import {assertNothingLost, locate, remoteDataRoot, tweets, useDataFixture, writeDataSet} from '../helpers/data-set.js'
 
 /** stderr of a run without a terminal holds only the progress lines: no warning, no error, no stack. */
 function assertOnlyProgress(stderr: string): void {
@@ -20,30 +15,15 @@ function assertOnlyProgress(stderr: string): void {
 }
 
 describe('director data interrupted by a signal', () => {
-  let fleet: Fleet
-  let work: string
-  let n = 0
-  const fresh = () => {
-    n++
-    return {dir: join(work, `set${n}`), project: `p${n}`}
-  }
+  const ctx = useDataFixture(4, 'data-signals')
+  const {fresh} = ctx
 
   /** True once some host has a batch arriving in the project's data folder. */
   const uploading = (project: string) => () =>
-    fleet.hosts.some((host) => {
-      const root = remoteDataRoot(fleet, host.index, project)
+    ctx.fleet.hosts.some((host) => {
+      const root = remoteDataRoot(ctx.fleet, host.index, project)
       return existsSync(root) && readdirSync(root).some((name) => name.startsWith('.director-part-'))
     })
-
-  before(async () => {
-    fleet = await startFleet({hosts: 4})
-    work = mkdtempSync(join(tmpdir(), 'director-data-signals-'))
-  })
-
-  after(async () => {
-    await fleet?.down()
-    rmSync(work, {recursive: true, force: true})
-  })
 
   for (const [signal, exitCode] of [
     ['SIGINT', 130],
@@ -53,18 +33,18 @@ describe('director data interrupted by a signal', () => {
       const {dir, project} = fresh()
       const set = writeDataSet(dir, tweets(400, 256 * 1024))
       const interrupted = await runCli(['data', dir, project], {
-        env: fleet.env(),
+        env: ctx.fleet.env(),
         interruptWhen: uploading(project),
         interruptSignal: signal,
       })
       assert.equal(interrupted.code, exitCode, interrupted.stderr)
       assertOnlyProgress(interrupted.stderr)
       assert.match(interrupted.stdout, /^Delivered \d+\/400 files .*; \d+ failed, their sources kept in /m)
-      assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
-      const again = await runCli(['data', dir, project], {env: fleet.env()})
+      assertNothingLost(ctx.fleet, {dir, project, set}, {partsAllowed: true})
+      const again = await runCli(['data', dir, project], {env: ctx.fleet.env()})
       assert.equal(again.code, 0, again.stderr)
-      assertNothingLost(fleet, {dir, project, set})
-      assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
+      assertNothingLost(ctx.fleet, {dir, project, set})
+      assert.ok([...locate(ctx.fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
     })
   }
 
@@ -72,7 +52,7 @@ describe('director data interrupted by a signal', () => {
     const {dir, project} = fresh()
     const set = writeDataSet(dir, tweets(40, 4096))
     // Host 1's mv says when it starts, then takes a second: the interrupt lands inside the commit.
-    const {home} = fleet.host(1)
+    const {home} = ctx.fleet.host(1)
     const bin = join(home, '.fleet-bin')
     mkdirSync(bin, {recursive: true})
     const marker = join(home, '.mv-started')
@@ -80,21 +60,21 @@ describe('director data interrupted by a signal', () => {
     chmodSync(join(bin, 'mv'), 0o755)
     try {
       const {code, json} = await runCliJson<DataReport>(['data', dir, project], {
-        env: fleet.env(),
+        env: ctx.fleet.env(),
         interruptWhen: () => existsSync(marker),
       })
       assert.equal(code, 130)
       assert.ok(existsSync(marker), 'the interrupt came before the moves')
       const share = json.hosts.find((h) => h.host === '127.0.1.1')
       assert.equal((share?.delivered ?? 0) + (share?.failed ?? 0), share?.files)
-      assertNothingLost(fleet, {dir, project, set}, {partsAllowed: true})
+      assertNothingLost(ctx.fleet, {dir, project, set}, {partsAllowed: true})
     } finally {
       rmSync(bin, {recursive: true, force: true})
     }
 
-    const again = await runCli(['data', dir, project], {env: fleet.env()})
+    const again = await runCli(['data', dir, project], {env: ctx.fleet.env()})
     assert.equal(again.code, 0, again.stderr)
-    assertNothingLost(fleet, {dir, project, set})
-    assert.ok([...locate(fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
+    assertNothingLost(ctx.fleet, {dir, project, set})
+    assert.ok([...locate(ctx.fleet, dir, project, set).values()].every((w) => !w.local && w.hosts.length === 1))
   })
 })

@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
+import {after, before} from 'node:test'
 
-import type {Fleet} from '../../fixtures/fleet/fleet.js'
+import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 
 /** A data set written for a test: relative path -> md5 of its content. */
 export type DataSet = Map<string, string>
 
 const md5 = (data: Buffer | string) => createHash('md5').update(data).digest('hex')
+
+/** `count` files `tweet_1.txt`..., of `size` bytes each, for writeDataSet: the original tool's data. */
+export function tweets(count: number, size = 256): Record<string, number> {
+  return Object.fromEntries(Array.from({length: count}, (_, i) => [`tweet_${i + 1}.txt`, size]))
+}
 
 /** Writes files (relative path -> size in bytes, content random-ish but deterministic). */
 export function writeDataSet(dir: string, files: Record<string, number>): DataSet {
@@ -91,4 +98,42 @@ export function assertNothingLost(
 /** The size of a file, or -1 when it is missing. */
 export function sizeOf(path: string): number {
   return existsSync(path) ? statSync(path).size : -1
+}
+
+/** What a data test file shares: its fleet and work folder, set up before its tests and removed after. */
+export interface DataFixture {
+  fleet: Fleet
+  work: string
+  /** A data folder and a project name of their own for one test. */
+  fresh: () => {dir: string; project: string}
+}
+
+/** Call inside a describe: starts a fleet of `hosts` before its tests, takes it down after. */
+export function useDataFixture(hosts: number, name: string): DataFixture {
+  let n = 0
+  const fixture = {
+    fleet: undefined as Fleet | undefined,
+    work: '',
+    fresh() {
+      n++
+      return {dir: join(this.work, `set${n}`), project: `p${n}`}
+    },
+  }
+  before(async () => {
+    fixture.fleet = await startFleet({hosts})
+    fixture.work = mkdtempSync(join(tmpdir(), `director-${name}-`))
+  })
+  after(async () => {
+    await fixture.fleet?.down()
+    if (fixture.work !== '') rmSync(fixture.work, {recursive: true, force: true})
+  })
+  return {
+    get fleet(): Fleet {
+      return fixture.fleet ?? assert.fail('the fleet did not start')
+    },
+    get work(): string {
+      return fixture.work
+    },
+    fresh: () => fixture.fresh(),
+  }
 }
