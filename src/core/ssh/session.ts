@@ -1,5 +1,4 @@
 import type {Socket} from 'node:net'
-import type {Readable, Writable} from 'node:stream'
 import type {Client, ClientChannel, SFTPWrapper} from 'ssh2'
 
 import pLimit, {type LimitFunction} from 'p-limit'
@@ -7,6 +6,9 @@ import pLimit, {type LimitFunction} from 'p-limit'
 import type {Host} from '../inventory/host.js'
 
 import {failure, HostFailure} from '../host-result.js'
+import {ChannelCommand, exitOf, type RemoteCommand, watchExit} from './remote-command.js'
+
+export type {ExitStatus, RemoteCommand} from './remote-command.js'
 
 /**
  * Channels one connection may have open at once. OpenSSH's MaxSessions defaults to 10 per
@@ -110,7 +112,7 @@ export class SshSession {
 
         // Listen now: a fast command's exit status can arrive in the same read as the channel
         // confirmation, and ssh2 emits it before the caller's code runs.
-        exits.set(channel, recordExit(channel))
+        watchExit(channel)
         resolve(channel)
       })
     })
@@ -178,81 +180,8 @@ export class SshSession {
   }
 }
 
-/** A command running on the host over one exec channel: what `SshSession.command` hands its user. */
-export interface RemoteCommand {
-  /** The command's stdin: end it to send EOF. */
-  readonly stdin: Writable
-  readonly stdout: Readable
-  readonly stderr: Readable
-  /** Resolves once the channel has closed, with how the command ended (undefined: it never said). */
-  readonly exit: Promise<ExitStatus>
-  /** Closes the channel: the command sees EOF and a broken pipe (sshd does not kill it). */
-  close(): void
-  /** Drops the channel at once, as if the connection had gone. */
-  destroy(): void
-  /**
-   * Writes a large chunk to stdin with the socket corked: ssh2 sends it as many 32 KiB packets,
-   * one write(2) each; corked, they leave in one writev(2) at the end of the tick.
-   */
-  writeCorked(chunk: Buffer): boolean
-}
-
-class ChannelCommand implements RemoteCommand {
-  readonly stdin: Writable
-  readonly stdout: Readable
-  readonly stderr: Readable
-  readonly exit: Promise<ExitStatus>
-
-  constructor(
-    private readonly channel: ClientChannel,
-    private readonly socket: Socket,
-  ) {
-    this.stdin = channel
-    this.stdout = channel
-    this.stderr = channel.stderr
-    this.exit = exitOf(channel)
-  }
-
-  close(): void {
-    this.channel.close()
-  }
-
-  destroy(): void {
-    this.channel.destroy()
-  }
-
-  writeCorked(chunk: Buffer): boolean {
-    this.socket.cork()
-    try {
-      return this.channel.write(chunk)
-    } finally {
-      process.nextTick(() => this.socket.uncork())
-    }
-  }
-}
-
 /** SFTP channels known to have closed: a request on them would never be answered. */
 const closedSftp = new WeakSet<SFTPWrapper>()
-
-/** How a remote command ended: its status or signal, or undefined when the channel closed without saying. */
-export type ExitStatus = {code: number | null; signal: string | null} | undefined
-
-const exits = new WeakMap<ClientChannel, Promise<ExitStatus>>()
-
-function recordExit(channel: ClientChannel): Promise<ExitStatus> {
-  return new Promise((resolve) => {
-    let exit: ExitStatus
-    channel.once('exit', (code: number | null, signal?: string) => {
-      exit = {code: signal ? null : code, signal: signal ?? null}
-    })
-    channel.once('close', () => resolve(exit))
-  })
-}
-
-/** Resolves when the channel has closed, with how its command ended. */
-async function exitOf(channel: ClientChannel): Promise<ExitStatus> {
-  return exits.get(channel) ?? recordExit(channel)
-}
 
 async function collect(channel: ClientChannel, options: ExecOptions, hostName: string): Promise<ExecResult> {
   const limit = options.maxOutput ?? 1024 * 1024
