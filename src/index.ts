@@ -17,6 +17,19 @@ export {type InventorySource, loadInventory, type LoadInventoryOptions} from './
 export {mkdir, type MkdirOptions} from './api/mkdir.js'
 export {run, type RunOptions} from './api/run.js'
 export {status, type StatusOptions} from './api/status.js'
+export {
+  listTasks,
+  type ListTasksOptions,
+  pruneTasks,
+  type PruneTasksOptions,
+  startTasks,
+  type StartTasksOptions,
+  stopTasks,
+  type StopTasksOptions,
+  taskLogs,
+  type TaskLogsOptions,
+  type TaskOptions,
+} from './api/tasks.js'
 export type {FileFailure} from './core/data/deliver-to-host.js'
 export type {PlacementMode} from './core/data/plan-placement.js'
 export type {DataEvents, DataProgress, DataReport, HostProgress, HostShare} from './core/data/types.js'
@@ -30,3 +43,9 @@ export type {RunEvents, RunOnFleetReport} from './core/run/run-on-fleet.js'
 export type {HostRun, RerunState, RunState} from './core/run/run-report.js'
 export type {HostKeyCheck} from './core/ssh/host-key-policy.js'
 export type {HostStatus, IcmpCheck, SshCheck, StatusReport} from './core/status/check-status.js'
+export type {TaskListReport} from './core/tasks/list-tasks.js'
+export type {PruneReport} from './core/tasks/prune-tasks.js'
+export type {StartReport} from './core/tasks/start-tasks.js'
+export type {StopReport, StopSelection} from './core/tasks/stop-tasks.js'
+export type {LogsReport} from './core/tasks/task-logs.js'
+export type {TaskState} from './core/tasks/task-state.js'

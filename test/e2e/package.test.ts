@@ -18,7 +18,7 @@ interface PackResult {
 }
 
 /** A script that uses director as a user's project would: imported by name, typed. */
-const USE_TS = `import {loadInventory, run, status, UsageError, type RunOnFleetReport} from 'director'
+const USE_TS = `import {listTasks, loadInventory, run, startTasks, status, stopTasks, UsageError, type RunOnFleetReport} from 'director'
 
 const inventory = loadInventory({file: process.env.CLIENTS ?? '', sshConfig: process.env.SSH_CONFIG ?? ''})
 const up = await status({inventory, icmp: false})
@@ -29,13 +29,23 @@ const report: RunOnFleetReport = await run({
   project: 'pkg',
   outDir: process.env.OUT ?? '',
 })
+const stateDir = process.env.STATE ?? ''
+const started = await startTasks({inventory, command: 'exec sleep 300', project: 'lib', stateDir})
+const running = await listTasks({inventory, project: 'lib', stateDir})
+const stopped = await stopTasks({inventory, select: {kind: 'project', project: 'lib'}, grace: 1, stateDir})
 let usage = ''
 try {
   loadInventory({text: '[::1'})
 } catch (error) {
   usage = error instanceof UsageError ? error.message : String(error)
 }
-console.log(JSON.stringify({online, ok: report.counts.ok, runId: report.runId, folder: report.folder, usage}))
+const tasks = {
+  started: started.started.length,
+  running: running.counts.running,
+  stopped: stopped.tasks.map((task) => task.outcome),
+  pids: started.started.map((task) => [task.host, task.pid]),
+}
+console.log(JSON.stringify({online, ok: report.counts.ok, runId: report.runId, folder: report.folder, usage, tasks}))
 `
 
 describe('the package: packed, installed and imported by name', () => {
@@ -117,10 +127,23 @@ describe('the package: packed, installed and imported by name', () => {
     )
     const {stdout} = await run(process.execPath, [join(project, 'built', 'use.js')], {
       cwd: project,
-      env: {...process.env, CLIENTS: fleet.clientsConf, SSH_CONFIG: fleet.sshConfig, OUT: out},
+      env: {
+        ...process.env,
+        CLIENTS: fleet.clientsConf,
+        SSH_CONFIG: fleet.sshConfig,
+        OUT: out,
+        STATE: join(work, 'state'),
+      },
       timeout: 60_000,
     })
-    const result = JSON.parse(stdout) as {online: string[]; ok: number; runId: string; folder: string; usage: string}
+    const result = JSON.parse(stdout) as {
+      online: string[]
+      ok: number
+      runId: string
+      folder: string
+      usage: string
+      tasks: {started: number; running: number; stopped: string[]; pids: Array<[string, number]>}
+    }
     assert.deepEqual(result.online, ['127.0.1.1', '127.0.1.2'])
     assert.equal(result.ok, 2)
     for (const host of fleet.hosts) {
@@ -129,5 +152,11 @@ describe('the package: packed, installed and imported by name', () => {
     }
 
     assert.match(result.usage, /^<inventory text>:1: unclosed "\[" in "\[::1"/)
+    // A task per host was started, listed running and stopped; none is alive on its host now.
+    assert.deepEqual([result.tasks.started, result.tasks.running, result.tasks.stopped], [2, 2, ['stopped', 'stopped']])
+    for (const [host, pid] of result.tasks.pids) {
+      const index = fleet.hosts.find((h) => h.address === host)?.index ?? assert.fail(host)
+      assert.equal(fleet.isAliveOn(index, pid), false, `task ${pid} still alive on ${host}`)
+    }
   })
 })

@@ -9,7 +9,6 @@ import {makeColors} from '../../cli/render/colors.js'
 import {renderTaskList} from '../../cli/render/tasks.js'
 import {taskFlags} from '../../cli/task-flags.js'
 import {parseTaskStates, RECENT_ENDED} from '../../core/tasks/task-history.js'
-import {readTaskRecords} from '../../core/tasks/task-store.js'
 
 export default class TaskList extends DirectorCommand<typeof TaskList> {
   static override description = `List the tasks on the hosts: id, host, pid, state, uptime, exit code (or the signal of a killed task)
@@ -29,20 +28,17 @@ Shows every live task and the last ${RECENT_ENDED} ended ones (--all: every one)
 
   public async run(): Promise<TaskListReport> {
     const {flags} = this
-    const history = {states: flags.state === undefined ? undefined : parseTaskStates(flags.state), all: flags.all}
+    const states = flags.state === undefined ? undefined : parseTaskStates(flags.state)
     const inventory = this.loadInventory(flags)
-    const {listTasks} = await import('../../core/tasks/list-tasks.js')
-    const report = await listTasks(
-      inventory.hosts,
-      readTaskRecords(stateDirOf(flags)),
-      {
-        connect: await this.connectOptions(flags),
-        fanOut: this.fanOutOptions(flags),
-        remoteRoot: flags['remote-root'],
-        project: flags.project,
-      },
-      history,
-    )
+    const {listTasks} = await import('../../api/tasks.js')
+    const report = await listTasks({
+      ...this.fleetOptions(flags, inventory),
+      remoteRoot: flags['remote-root'],
+      stateDir: stateDirOf(flags),
+      project: flags.project,
+      states,
+      all: flags.all,
+    })
     for (const line of renderTaskList(report, makeColors())) this.log(line)
     this.setFailed(report.unreachable.length > 0)
     return report

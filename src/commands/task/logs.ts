@@ -6,7 +6,6 @@ import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'
 import {stateDirOf} from '../../cli/local-flags.js'
 import {taskFlags} from '../../cli/task-flags.js'
-import {readTaskRecords} from '../../core/tasks/task-store.js'
 
 export default class TaskLogs extends DirectorCommand<typeof TaskLogs> {
   static override args = {id: Args.string({description: 'the task id', required: true})}
@@ -25,16 +24,15 @@ export default class TaskLogs extends DirectorCommand<typeof TaskLogs> {
   public async run(): Promise<LogsReport> {
     const {args, flags} = this
     const inventory = this.loadInventory(flags)
-    const {readTaskLog} = await import('../../core/tasks/task-logs.js')
+    const {taskLogs} = await import('../../api/tasks.js')
     const quiet = this.jsonEnabled()
-    const request = {
+    return taskLogs({
+      ...this.fleetOptions(flags, inventory),
+      remoteRoot: flags['remote-root'],
+      stateDir: stateDirOf(flags),
       id: args.id,
-      stream: flags.stderr ? ('stderr' as const) : ('stdout' as const),
+      stream: flags.stderr ? 'stderr' : 'stdout',
       follow: flags.follow,
-    }
-    return readTaskLog(inventory.all, readTaskRecords(stateDirOf(flags)), request, {
-      connect: await this.connectOptions(flags),
-      signal: this.signal,
       onChunk(chunk) {
         if (!quiet) process.stdout.write(chunk)
       },

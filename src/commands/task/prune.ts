@@ -32,17 +32,14 @@ Only finished, failed, killed and lost tasks, never a running one; with --older-
     const olderThan = flags['older-than']
     const olderThanMs = olderThan === undefined ? 0 : parseDuration(olderThan, '--older-than')
     const inventory = this.loadInventory(flags)
-    const {pruneTasks} = await import('../../core/tasks/prune-tasks.js')
-    const report = await pruneTasks(
-      inventory.hosts,
-      {stateDir: stateDirOf(flags), olderThanMs},
-      {
-        connect: await this.connectOptions(flags),
-        fanOut: this.fanOutOptions(flags),
-        remoteRoot: flags['remote-root'],
-        project: flags.project,
-      },
-    )
+    const {pruneTasks} = await import('../../api/tasks.js')
+    const report = await pruneTasks({
+      ...this.fleetOptions(flags, inventory),
+      remoteRoot: flags['remote-root'],
+      stateDir: stateDirOf(flags),
+      project: flags.project,
+      olderThan: olderThanMs / 1000,
+    })
     for (const line of renderPruned(report, makeColors())) this.log(line)
     this.setFailed(report.unreachable.length > 0)
     return report

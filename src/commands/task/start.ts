@@ -8,7 +8,6 @@ import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderStarted} from '../../cli/render/tasks.js'
 import {projectFlag, taskFlags} from '../../cli/task-flags.js'
-import {taskWhat} from '../../core/tasks/task-what.js'
 
 export default class TaskStart extends DirectorCommand<typeof TaskStart> {
   static override args = {
@@ -35,18 +34,16 @@ Its sandbox <remote-root>/tasks/<host>/<task id>/ holds owner (the host's name, 
   public async run(): Promise<StartReport> {
     const {flags} = this
     const inventory = this.loadInventory(flags)
-    const {startTasks} = await import('../../core/tasks/start-tasks.js')
-    const request = {
-      what: taskWhat(this.args.script, this.positionals.slice(1), flags.command, process.cwd()),
+    const {startTasks} = await import('../../api/tasks.js')
+    const report = await startTasks({
+      ...this.fleetOptions(flags, inventory),
+      script: this.args.script,
+      args: this.positionals.slice(1),
+      command: flags.command,
       project: flags.project,
       remoteRoot: flags['remote-root'],
       count: flags.count,
       stateDir: stateDirOf(flags),
-    }
-    const report = await startTasks(inventory.hosts, request, {
-      connect: await this.connectOptions(flags),
-      fanOut: this.fanOutOptions(flags),
-      remoteRoot: flags['remote-root'],
     })
     for (const line of renderStarted(report, makeColors())) this.log(line)
     this.setFailed(report.failed.length > 0)

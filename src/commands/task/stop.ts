@@ -9,7 +9,6 @@ import {makeColors} from '../../cli/render/colors.js'
 import {renderStopped} from '../../cli/render/tasks.js'
 import {taskFlags} from '../../cli/task-flags.js'
 import {UsageError} from '../../core/errors.js'
-import {readTaskRecords} from '../../core/tasks/task-store.js'
 
 export default class TaskStop extends DirectorCommand<typeof TaskStop> {
   static override args = {id: Args.string({description: 'task ids (more may follow)'})}
@@ -40,12 +39,13 @@ Nothing is signalled unless the sandbox is this host's (its owner: this name, ma
     const selection: StopSelection =
       ids.length > 0 ? {kind: 'ids', ids} : flags.all ? {kind: 'all'} : {kind: 'project', project: flags.project ?? ''}
     const inventory = this.loadInventory(flags)
-    const {stopTasks} = await import('../../core/tasks/stop-tasks.js')
-    const report = await stopTasks(inventory.hosts, readTaskRecords(stateDirOf(flags)), selection, {
-      connect: await this.connectOptions(flags),
-      fanOut: this.fanOutOptions(flags),
+    const {stopTasks} = await import('../../api/tasks.js')
+    const report = await stopTasks({
+      ...this.fleetOptions(flags, inventory),
       remoteRoot: flags['remote-root'],
-      graceSeconds: flags.grace / 1000,
+      stateDir: stateDirOf(flags),
+      select: selection,
+      grace: flags.grace / 1000,
     })
     for (const line of renderStopped(report, makeColors())) this.log(line)
     this.setFailed(report.notStopped > 0)
