@@ -5,8 +5,7 @@ import type {ClientChannel} from 'ssh2'
 /** How a remote command ended: its status or signal, or undefined when the channel closed without saying. */
 export type ExitStatus = {code: number | null; signal: string | null} | undefined
 
-const exits = new WeakMap<ClientChannel, Promise<ExitStatus>>()
-
+/** Resolves once the channel has closed, with how its command ended. */
 function recordExit(channel: ClientChannel): Promise<ExitStatus> {
   return new Promise((resolve) => {
     let exit: ExitStatus
@@ -15,16 +14,6 @@ function recordExit(channel: ClientChannel): Promise<ExitStatus> {
     })
     channel.once('close', () => resolve(exit))
   })
-}
-
-/** Starts listening for how the channel's command ends: call it as soon as the channel opens. */
-export function watchExit(channel: ClientChannel): void {
-  exits.set(channel, recordExit(channel))
-}
-
-/** Resolves when the channel has closed, with how its command ended. */
-export async function exitOf(channel: ClientChannel): Promise<ExitStatus> {
-  return exits.get(channel) ?? recordExit(channel)
 }
 
 /** A command running on the host over one exec channel: what `SshSession.command` hands its user. */
@@ -46,7 +35,11 @@ export interface RemoteCommand {
   writeCorked(chunk: Buffer): boolean
 }
 
-/** The RemoteCommand of one exec channel of a session (made by SshSession.command). */
+/**
+ * The RemoteCommand of one exec channel of a session. Made as soon as the channel opens: a fast
+ * command's exit status can arrive in the same read as the channel confirmation, and ssh2 emits
+ * it before the caller's code runs, so the exit is listened for from the start.
+ */
 export class ChannelCommand implements RemoteCommand {
   readonly stdin: Writable
   readonly stdout: Readable
@@ -60,7 +53,7 @@ export class ChannelCommand implements RemoteCommand {
     this.stdin = channel
     this.stdout = channel
     this.stderr = channel.stderr
-    this.exit = exitOf(channel)
+    this.exit = recordExit(channel)
   }
 
   close(): void {

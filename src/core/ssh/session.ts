@@ -1,12 +1,12 @@
 import type {Socket} from 'node:net'
-import type {Client, ClientChannel, SFTPWrapper} from 'ssh2'
+import type {Client, SFTPWrapper} from 'ssh2'
 
 import pLimit, {type LimitFunction} from 'p-limit'
 
 import type {Host} from '../inventory/host.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {ChannelCommand, exitOf, type RemoteCommand, watchExit} from './remote-command.js'
+import {ChannelCommand, type RemoteCommand} from './remote-command.js'
 
 export type {ExitStatus, RemoteCommand} from './remote-command.js'
 
@@ -68,10 +68,7 @@ export class SshSession {
 
   /** Runs a command (through the user's login shell, as sshd does) and collects its output. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.withChannel(async () => {
-      const channel = await this.openExec(command, options.signal)
-      return collect(channel, options, this.host.name)
-    })
+    return this.command(command, options.signal, async (remote) => collect(remote, options, this.host.name))
   }
 
   /**
@@ -85,7 +82,7 @@ export class SshSession {
     use: (remote: RemoteCommand) => Promise<T>,
   ): Promise<T> {
     return this.withChannel(async () => {
-      const remote = new ChannelCommand(await this.openExec(command, signal), this.socket)
+      const remote = await this.openExec(command, signal)
       try {
         return await use(remote)
       } finally {
@@ -100,7 +97,7 @@ export class SshSession {
   }
 
   /** Opens an exec channel (inside withChannel), its exit recorded from the start. */
-  private async openExec(command: string, signal?: AbortSignal): Promise<ClientChannel> {
+  private async openExec(command: string, signal?: AbortSignal): Promise<ChannelCommand> {
     this.throwIfLost()
     signal?.throwIfAborted()
     return new Promise((resolve, reject) => {
@@ -110,10 +107,7 @@ export class SshSession {
           return
         }
 
-        // Listen now: a fast command's exit status can arrive in the same read as the channel
-        // confirmation, and ssh2 emits it before the caller's code runs.
-        watchExit(channel)
-        resolve(channel)
+        resolve(new ChannelCommand(channel, this.socket))
       })
     })
   }
@@ -183,22 +177,22 @@ export class SshSession {
 /** SFTP channels known to have closed: a request on them would never be answered. */
 const closedSftp = new WeakSet<SFTPWrapper>()
 
-async function collect(channel: ClientChannel, options: ExecOptions, hostName: string): Promise<ExecResult> {
+async function collect(remote: RemoteCommand, options: ExecOptions, hostName: string): Promise<ExecResult> {
   const limit = options.maxOutput ?? 1024 * 1024
   const stdout = new BoundedBuffer(limit)
   const stderr = new BoundedBuffer(limit)
-  channel.on('data', (chunk: Buffer) => stdout.push(chunk))
-  channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-  if (options.stdin === undefined) channel.end()
-  else channel.end(options.stdin)
+  remote.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+  remote.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+  if (options.stdin === undefined) remote.stdin.end()
+  else remote.stdin.end(options.stdin)
   const signal = options.signal ?? new AbortController().signal
   const onAbort = (): void => {
-    channel.close()
+    remote.close()
   }
 
   signal.addEventListener('abort', onAbort, {once: true})
   try {
-    const exit = await exitOf(channel)
+    const exit = await remote.exit
     signal.throwIfAborted()
     if (exit === undefined)
       throw new HostFailure(failure('connection-lost', `${hostName}: the command ended without an exit status`))
