@@ -2,15 +2,13 @@ import {randomBytes} from 'node:crypto'
 import {posix} from 'node:path'
 
 import type {EarlySessions} from '../fanout/early-sessions.js'
+import type {HostResult} from '../host-result.js'
 import type {Host} from '../inventory/host.js'
-import type {SshSession} from '../ssh/session.js'
 import type {DataFile} from './scan-data-dir.js'
 import type {DataEvents, DataProgress, DataReport, DataRequest, DataRunOptions} from './types.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
-import {HostFailure} from '../host-result.js'
-import {openSession} from '../ssh/connect.js'
-import {deliverToHost, type FileFailure} from './deliver-to-host.js'
+import {deliverToHost, type FileFailure, type HostDelivery} from './deliver-to-host.js'
 
 export interface DeliverSetup extends Omit<DataRunOptions, 'events'> {
   events: DataEvents
@@ -36,26 +34,20 @@ export async function deliverShares(
   const tell = (): void => setup.events.onProgress?.(progress)
   let batchNumber = 0
   const runId = randomBytes(4).toString('hex')
-  const opener =
-    setup.early?.open ?? (async (host: Host, signal: AbortSignal) => openSession(host, setup.connect, signal))
-  // A host that cannot be logged in to fails its whole share at once, in the live count too.
-  const open = async (host: Host, signal: AbortSignal): Promise<SshSession> => {
-    try {
-      return await opener(host, signal)
-    } catch (error) {
-      const mine = hostProgress.get(host.name)
-      if (mine) {
-        mine.failed = mine.filesTotal
-        if (error instanceof HostFailure) mine.failure = error.failure
-        progress.failed += mine.filesTotal
-        tell()
-      }
-
-      throw error
-    }
+  // A host that failed as a whole (it could not be logged in to) fails the rest of its share at
+  // once, in the live count too.
+  const onResult = (result: HostResult<HostDelivery>): void => {
+    const mine = hostProgress.get(result.host)
+    if (result.ok || mine === undefined) return
+    const rest = mine.filesTotal - mine.filesDone - mine.failed
+    mine.failed += rest
+    mine.failure = result.failure
+    progress.failed += rest
+    tell()
   }
 
-  const results = await runOverSsh(busy, setup.connect, {...setup.fanOut, open}, async (session, signal) =>
+  const fanOut = {...setup.fanOut, open: setup.early?.open, onResult}
+  const results = await runOverSsh(busy, setup.connect, fanOut, async (session, signal) =>
     deliverToHost(session, shares.get(session.host.name) ?? [], {
       remotePath: posix.join(setup.request.remoteRoot, 'data', setup.request.project),
       runId,

@@ -19,15 +19,25 @@ export type HostStep<H, T> = (host: H, signal: AbortSignal) => Promise<T>
  * Runs a step on every host, at most `concurrency` at once, and returns one result per host
  * in the order given, whatever the finish order. A host's failure is a value: a HostFailure
  * thrown by the step becomes `{ok: false, failure}`; the deadline becomes `timeout`.
- * A UsageError is a mistake of the whole command and is rethrown.
+ * A UsageError is a mistake of the whole command and is rethrown. `onResult` hears each host's
+ * result as soon as it is known (for live progress).
  */
 export async function runOnHosts<H extends {name: string}, T>(
   hosts: H[],
   options: FanOutOptions,
   step: HostStep<H, T>,
+  onResult?: (result: HostResult<T>) => void,
 ): Promise<Array<HostResult<T>>> {
   const limit = pLimit(options.concurrency)
-  return Promise.all(hosts.map(async (host) => limit(async () => runOne(host, options, step))))
+  return Promise.all(
+    hosts.map(async (host) =>
+      limit(async () => {
+        const result = await runOne(host, options, step)
+        onResult?.(result)
+        return result
+      }),
+    ),
+  )
 }
 
 async function runOne<H extends {name: string}, T>(

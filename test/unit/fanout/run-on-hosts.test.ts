@@ -27,6 +27,27 @@ describe('runOnHosts', () => {
     )
   })
 
+  it('tells onResult of each host as it finishes, in finish order, before the whole fan-out ends', async () => {
+    const heard: string[] = []
+    const results = await runOnHosts(
+      hosts.slice(0, 3),
+      {concurrency: 3},
+      async (host) => {
+        await sleep(host.name === 'h1' ? 40 : 5)
+        if (host.name === 'h3') throw new HostFailure(failure('refused', 'no sshd'))
+        return host.name
+      },
+      (result) => heard.push(`${result.host}:${result.ok ? 'ok' : result.failure.kind}`),
+    )
+    assert.equal(heard.length, 3)
+    assert.equal(heard.at(-1), 'h1:ok', 'the slowest host is heard last')
+    assert.deepEqual([...heard].sort(), ['h1:ok', 'h2:ok', 'h3:refused'])
+    assert.deepEqual(
+      results.map((r) => r.host),
+      ['h1', 'h2', 'h3'],
+    )
+  })
+
   it('turns a HostFailure into a failed result and keeps the others', async () => {
     const results = await runOnHosts(hosts.slice(0, 3), {concurrency: 8}, async (host) => {
       if (host.name === 'h2') throw new HostFailure(failure('refused', 'no sshd'))
