@@ -102,6 +102,7 @@ function suite(shared: boolean): void {
       killLeftoverTasks(
         stateDir,
         current?.hosts.map((host) => host.home),
+        current,
       )
       await current?.down()
       rmSync(stateDir, {recursive: true, force: true})
