@@ -1,11 +1,12 @@
 import type {TaskState} from '../core/tasks/task-state.js'
 
 import {resolveStateDir} from '../core/local/state-file.js'
-import {DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
+import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
 import {listTasks as list, type TaskListReport} from '../core/tasks/list-tasks.js'
 import {pruneTasks as prune, type PruneReport} from '../core/tasks/prune-tasks.js'
 import {startTasks as start, type StartReport} from '../core/tasks/start-tasks.js'
 import {stopTasks as stop, type StopReport, type StopSelection} from '../core/tasks/stop-tasks.js'
+import {DEFAULT_GRACE_SECONDS} from '../core/tasks/task-defaults.js'
 import {type LogsReport, readTaskLog} from '../core/tasks/task-logs.js'
 import {readTaskRecords} from '../core/tasks/task-store.js'
 import {taskWhat} from '../core/tasks/task-what.js'
@@ -47,7 +48,7 @@ export interface StartTasksOptions extends TaskOptions {
 export async function startTasks(options: StartTasksOptions): Promise<StartReport> {
   const {hosts, connect, fanOut, stateDir, remoteRoot} = resolveTasks(options)
   const what = taskWhat(options.script, options.args ?? [], options.command, options.cwd ?? process.cwd())
-  const request = {what, project: options.project ?? 'default', remoteRoot, count: options.count, stateDir}
+  const request = {what, project: options.project ?? DEFAULT_PROJECT, remoteRoot, count: options.count, stateDir}
   return start(hosts, request, {connect, fanOut, remoteRoot})
 }
 
@@ -81,7 +82,7 @@ export async function stopTasks(options: StopTasksOptions): Promise<StopReport> 
     connect,
     fanOut,
     remoteRoot,
-    graceSeconds: options.grace ?? 10,
+    graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
   })
 }
 

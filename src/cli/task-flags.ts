@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
+import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
 import {stateDirFlag} from './local-flags.js'
 
 /** Flags of every `task` command (and `keep`). */
@@ -14,4 +14,4 @@ export const taskFlags = {
 }
 
 /** `--project` of the task commands that pick a project. */
-export const projectFlag = Flags.string({default: 'default', description: 'the project tasks are tagged with'})
+export const projectFlag = Flags.string({default: DEFAULT_PROJECT, description: 'the project tasks are tagged with'})

@@ -8,6 +8,7 @@ import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../cli/flags.js'
 import {stateDirOf} from '../cli/local-flags.js'
 import {projectFlag, taskFlags} from '../cli/task-flags.js'
+import {DEFAULT_GRACE_SECONDS} from '../core/tasks/task-defaults.js'
 import {taskWhat} from '../core/tasks/task-what.js'
 
 export default class Keep extends DirectorCommand<typeof Keep> {
@@ -35,7 +36,7 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
     'stop-on-exit': Flags.boolean({description: 'stop the tasks when keep ends'}),
     grace: durationFlag({
       allowZero: true,
-      default: 10_000,
+      default: DEFAULT_GRACE_SECONDS * 1000,
       description: 'time between SIGTERM and SIGKILL when stopping, e.g. 10s (0: at once)',
     }),
     health: Flags.string({

@@ -9,6 +9,7 @@ import {makeColors} from '../../cli/render/colors.js'
 import {renderStopped} from '../../cli/render/tasks.js'
 import {taskFlags} from '../../cli/task-flags.js'
 import {UsageError} from '../../core/errors.js'
+import {DEFAULT_GRACE_SECONDS} from '../../core/tasks/task-defaults.js'
 
 export default class TaskStop extends DirectorCommand<typeof TaskStop> {
   static override args = {id: Args.string({description: 'task ids (more may follow)'})}
@@ -26,7 +27,7 @@ Nothing is signalled unless the sandbox is this host's (its owner: this name, ma
     all: Flags.boolean({description: 'every running task'}),
     grace: durationFlag({
       allowZero: true,
-      default: 10_000,
+      default: DEFAULT_GRACE_SECONDS * 1000,
       description: 'time between SIGTERM and SIGKILL, e.g. 10s (0: at once)',
     }),
   }

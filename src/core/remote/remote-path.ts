@@ -6,6 +6,9 @@ import {shellQuote} from './shell-quote.js'
 /** Where director keeps its files on a host unless `--remote-root` says otherwise. */
 export const DEFAULT_REMOTE_ROOT = '~/director'
 
+/** The project of runs and tasks not given one (`--project`): also a folder name on the hosts. */
+export const DEFAULT_PROJECT = 'default'
+
 /**
  * Where a user-given remote path points, as the remote shell would read it: `~` and
  * `~/x` are the login home, a relative path is relative to the home, `/x` is absolute.

@@ -5,11 +5,11 @@ import type {RunWhat} from '../remote/run-what.js'
 import type {RerunState} from './run-report.js'
 
 import {UsageError} from '../errors.js'
-import {DEFAULT_REMOTE_ROOT} from '../remote/remote-path.js'
+import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../remote/remote-path.js'
 
 /** The defaults of a run's request, the same for the library and the CLI's flags. */
 export const RUN_DEFAULTS = {
-  project: 'default',
+  project: DEFAULT_PROJECT,
   remoteRoot: DEFAULT_REMOTE_ROOT,
   keepRuns: 5,
   outDir: 'output',

@@ -2,6 +2,7 @@ import type {Failure} from '../host-result.js'
 import type {TaskListing} from './parse-task-listing.js'
 import type {TaskRecord} from './task-store.js'
 
+import {DEFAULT_PROJECT} from '../remote/remote-path.js'
 import {sandboxOwnership} from './task-owner.js'
 import {deriveTaskState, isTerminal, killSignal, type SandboxFields, type TaskState} from './task-state.js'
 
@@ -100,7 +101,7 @@ export function foreignSandboxes(listings: HostListing[], records: TaskRecord[],
   return listings.flatMap((answer) => {
     if (!answer.ok) return []
     const {foreign} = ownSandboxes(answer.host, answer.listing, records)
-    const projectOf = new Map(answer.listing.tasks.map((fields) => [fields.id, fields.project ?? 'default']))
+    const projectOf = new Map(answer.listing.tasks.map((fields) => [fields.id, fields.project ?? DEFAULT_PROJECT]))
     return foreign.filter((sandbox) => project === undefined || projectOf.get(sandbox.id) === project)
   })
 }
@@ -116,7 +117,7 @@ function sandboxView(
   const running = state === 'running' && clock !== undefined && !Number.isNaN(started)
   return {
     id: fields.id,
-    project: fields.project ?? record?.project ?? 'default',
+    project: fields.project ?? record?.project ?? DEFAULT_PROJECT,
     host,
     pid: fields.pid ?? record?.pid ?? null,
     state,
