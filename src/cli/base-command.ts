@@ -1,8 +1,6 @@
 import {Command, type Interfaces} from '@oclif/core'
 
 import type {FleetOptions} from '../api/fleet-options.js'
-import type {FanOutOptions} from '../core/fanout/run-on-hosts.js'
-import type {ConnectOptions} from '../core/ssh/connect.js'
 import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 
 import {UsageError} from '../core/errors.js'
@@ -112,28 +110,6 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
       knownHosts: flags['known-hosts'],
       hostKeyCheck: flags['host-key-check'] as HostKeyCheck,
       signal: this.signal,
-    }
-  }
-
-  /** Connection settings from the shared flags. ssh2 is loaded here, not at start-up. */
-  protected async connectOptions(flags: ConnectionFlagValues): Promise<ConnectOptions> {
-    const {makeConnectOptions} = await import('../core/ssh/connect-options.js')
-    return makeConnectOptions({
-      connectTimeoutSeconds: flags['connect-timeout'] / 1000,
-      retries: flags.retries,
-      hostKeyCheck: flags['host-key-check'] as HostKeyCheck,
-      knownHostsFile: flags['known-hosts'],
-      identity: flags.identity,
-      env: process.env,
-    })
-  }
-
-  /** Fan-out settings from the shared flags; Ctrl-C stops the fan-out. */
-  protected fanOutOptions(flags: ConnectionFlagValues): FanOutOptions {
-    return {
-      concurrency: flags.concurrency,
-      signal: this.signal,
-      timeoutMs: flags.timeout,
     }
   }
 
