@@ -60,7 +60,8 @@ export default class Data extends DirectorCommand<typeof Data> {
     try {
       const request = {
         ...args,
-        extensions: flags.all ? ('all' as const) : parseExtensions(flags.ext ?? DATA_DEFAULTS.extensions.join(',')),
+        // Without --ext or --all, the library's default extensions.
+        extensions: flags.all ? ('all' as const) : flags.ext === undefined ? undefined : parseExtensions(flags.ext),
         placement: flags.placement as PlacementMode,
         seed: flags.seed,
         keep: flags.keep,
