@@ -20,6 +20,11 @@ export function resolveRemotePath(path: string, home: string): string {
   return posix.isAbsolute(path) ? posix.normalize(path) : posix.join(home, path)
 }
 
+/** A `--remote-root` as the folder layouts join onto: without trailing slashes (`~` and `/` stay). */
+export function remoteRootOf(remoteRoot: string): string {
+  return remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
+}
+
 /**
  * Checks a name that becomes one path component on the hosts (a folder, a project): not empty,
  * not `.` or `..`, no `/`, no NUL. `what` names it in the message ("project name").

@@ -1,6 +1,6 @@
 import {posix} from 'node:path'
 
-import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote/remote-path.js'
+import {checkFolderName, hostPathComponent, remoteRootOf, resolveRemotePath} from '../remote/remote-path.js'
 
 /**
  * Where one host's part of one run lives, as paths the user would write (`~/director/...`).
@@ -38,7 +38,7 @@ export function runPlace(remoteRoot: string, project: string, runId: string, scr
   checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
   if (scriptName !== undefined) checkFolderName(scriptName, 'script name')
-  const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
+  const root = remoteRootOf(remoteRoot)
   return {root, project, runId, scriptName}
 }
 

@@ -2,7 +2,7 @@ import {posix} from 'node:path'
 
 import type {TaskRecord} from './task-store.js'
 
-import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote/remote-path.js'
+import {checkFolderName, hostPathComponent, remoteRootOf, resolveRemotePath} from '../remote/remote-path.js'
 
 /**
  * `<remote-root>/bin/<project>/<host>/`: where a host's copies of the project's script and keep
@@ -11,14 +11,12 @@ import {checkFolderName, hostPathComponent, resolveRemotePath} from '../remote/r
 export function hostBinDir(remoteRoot: string, project: string, host: string): string {
   checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
-  const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
-  return posix.join(root, 'bin', project, hostPathComponent(host))
+  return posix.join(remoteRootOf(remoteRoot), 'bin', project, hostPathComponent(host))
 }
 
 /** `<remote-root>/tasks`: one sandbox folder per task. */
 export function tasksDir(remoteRoot: string): string {
-  const root = remoteRoot === '~' ? '~' : remoteRoot.replace(/\/+$/, '') || '/'
-  return posix.join(root, 'tasks')
+  return posix.join(remoteRootOf(remoteRoot), 'tasks')
 }
 
 /**

@@ -5,6 +5,7 @@ import {UsageError} from '../../../src/core/errors.js'
 import {
   checkFolderName,
   hostPathComponent,
+  remoteRootOf,
   remoteShellWord,
   resolveRemotePath,
 } from '../../../src/core/remote/remote-path.js'
@@ -76,4 +77,15 @@ describe('remoteShellWord', () => {
     assert.equal(remoteShellWord("/srv/it's"), String.raw`'/srv/it'\''s'`)
     assert.equal(remoteShellWord('rel $x'), `"$HOME"/'rel $x'`)
   })
+})
+
+describe('remoteRootOf', () => {
+  const cases: Array<[string, string]> = [
+    ['~', '~'],
+    ['~/director/', '~/director'],
+    ['/srv/d//', '/srv/d'],
+    ['/', '/'],
+    ['rel', 'rel'],
+  ]
+  for (const [root, joined] of cases) it(`${root} -> ${joined}`, () => assert.equal(remoteRootOf(root), joined))
 })
