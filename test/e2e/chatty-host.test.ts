@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 // director against a fleet whose host 2 has a chatty shell rc: it prints a line to stdout and one
 // to stderr before every command sshd runs (as a motd or a module system does on real clusters).
 // Every command must still read its own remote output right; results are checked on the hosts.
-import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {mkdtempSync, readFileSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -13,7 +13,7 @@ import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
 import {assertNothingLost, locate, writeDataSet} from '../helpers/data-set.js'
-import {killLeftoverTasks, liveGroupMembersOn, waitFor} from '../helpers/tasks.js'
+import {liveGroupMembersOn, tearDownTaskFleet, waitFor} from '../helpers/tasks.js'
 
 interface StatusJson {
   hosts: Array<{host: string; on: boolean; ssh: {ok: boolean}}>
@@ -41,15 +41,7 @@ describe('director on a fleet with a chatty host (host 2)', () => {
     current = await startFleet({chattyHost: 2, hosts: 3})
   })
 
-  after(async () => {
-    killLeftoverTasks(
-      stateDir,
-      current?.hosts.map((host) => host.home),
-      current,
-    )
-    await current?.down()
-    rmSync(work, {force: true, recursive: true})
-  })
+  after(async () => tearDownTaskFleet(current, {stateDir, folder: work}))
 
   test('status: every host on, ssh ok', async () => {
     const {code, json, stderr} = await runCliJson<StatusJson>(['status'], options())

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 // replaced, the tasks of a host whose sshd stops are lost and replaced elsewhere, the stop file
 // ends it (once), SIGTERM ends it with 143 and leaves the tasks running. Each test uses its own
 // project and leaves every host up and no task of its project running.
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -17,11 +17,11 @@ import {isAlive} from '../helpers/processes.js'
 import {
   hostIndex,
   isAliveOn,
-  killLeftoverTasks,
   liveGroupMembersOn,
   readRecords,
   startCli,
   taskIdsOn,
+  tearDownTaskFleet,
   waitFor,
 } from '../helpers/tasks.js'
 
@@ -67,15 +67,7 @@ describe('director keep on a fleet of 3 hosts', () => {
     current = await startFleet({hosts: 3})
   })
 
-  after(async () => {
-    killLeftoverTasks(
-      stateDir,
-      current?.hosts.map((host) => host.home),
-      current,
-    )
-    await current?.down()
-    rmSync(stateDir, {recursive: true, force: true})
-  })
+  after(async () => tearDownTaskFleet(current, {stateDir, folder: stateDir}))
 
   test('keeps 4 running: replaces a killed task and a lost host, ends on the stop file', async () => {
     const {child, output, exited} = startCli([...keepArgs(4, 'kp'), '--connect-timeout', '2'], env())

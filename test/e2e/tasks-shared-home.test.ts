@@ -33,12 +33,12 @@ import {hostPathComponent} from '../../src/core/remote/remote-path.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 import {
   hostIndex,
-  killLeftoverTasks,
   liveTaskCommands,
   processGroupsOf,
   readRecords,
   sharedHomeSshConfig,
   startCli,
+  tearDownTaskFleet,
   waitFor,
   writeRecords,
 } from '../helpers/tasks.js'
@@ -95,19 +95,13 @@ function suite(shared: boolean): void {
     env = {DIRECTOR_CLIENTS: clients, DIRECTOR_SSH_CONFIG: sshConfig, ...xdg}
   })
 
-  after(async () => {
-    try {
-      if (current) await runCli(task(['stop', '--all', '--grace', '1']), options())
-    } finally {
-      killLeftoverTasks(
-        stateDir,
-        current?.hosts.map((host) => host.home),
-        current,
-      )
-      await current?.down()
-      rmSync(stateDir, {recursive: true, force: true})
-    }
-  })
+  after(async () =>
+    tearDownTaskFleet(current, {
+      stateDir,
+      folder: stateDir,
+      stop: async () => runCli(task(['stop', '--all', '--grace', '1']), options()),
+    }),
+  )
 
   test('task start --count 4: exactly 4 running, one per name, 4 live processes; each name has its folder', async () => {
     const started = await start(project('four'), 4)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 // `director task start/list/stop/logs` against a real sshd fleet of 3 hosts. Each host has its own
 // pid namespace: the pids director records are the host's, looked up there (liveGroupMembersOn...).
 import {spawn} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -17,12 +17,12 @@ import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'
 import {
   isAliveOn,
-  killLeftoverTasks,
   liveGroupMembersOn,
   liveProcessesWithEnvOn,
   readRecords,
   startCli,
   taskIdsOn,
+  tearDownTaskFleet,
   waitFor,
   writeRecords,
 } from '../helpers/tasks.js'
@@ -54,19 +54,13 @@ describe('director task on a fleet of 3 hosts', () => {
     current = await startFleet({hosts: 3})
   })
 
-  after(async () => {
-    try {
-      if (current) await runCli(task(['stop', '--all', '--grace', '1']), options())
-    } finally {
-      killLeftoverTasks(
-        stateDir,
-        current?.hosts.map((host) => host.home),
-        current,
-      )
-      await current?.down()
-      rmSync(stateDir, {recursive: true, force: true})
-    }
-  })
+  after(async () =>
+    tearDownTaskFleet(current, {
+      stateDir,
+      folder: stateDir,
+      stop: async () => runCli(task(['stop', '--all', '--grace', '1']), options()),
+    }),
+  )
 
   test('6 tasks over 3 hosts run; one stopped is killed with its children, its log kept', async () => {
     const command = 'echo "out $DIRECTOR_TASK_ID"; sleep 300 & sleep 300; wait'

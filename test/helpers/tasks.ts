@@ -1,5 +1,5 @@
 import {type ChildProcess, spawn} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Fleet} from '../../fixtures/fleet/fleet.js'
@@ -247,4 +247,25 @@ export function sharedHomeSshConfig(
     '',
   ]
   return `${block.join('\n')}${base}`
+}
+
+/**
+ * The `after` of a task test file: `stop` (the CLI's `task stop --all`, when given), then whatever
+ * it left is killed on the hosts (killLeftoverTasks), the fleet goes down and `folder` is removed.
+ */
+export async function tearDownTaskFleet(
+  fleet: Fleet | undefined,
+  {folder, stateDir, stop}: {stateDir: string; folder: string; stop?: () => Promise<unknown>},
+): Promise<void> {
+  try {
+    if (fleet && stop) await stop()
+  } finally {
+    killLeftoverTasks(
+      stateDir,
+      fleet?.hosts.map((host) => host.home),
+      fleet,
+    )
+    await fleet?.down()
+    rmSync(folder, {recursive: true, force: true})
+  }
 }
