@@ -4,6 +4,7 @@ import type {Inventory} from '../core/inventory/load-hosts.js'
 import type {ConnectOptions} from '../core/ssh/connect.js'
 import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 
+import {checkOpenFiles, readOpenFilesLimit} from '../core/fanout/open-files.js'
 import {makeConnectOptions} from '../core/ssh/connect-options.js'
 import {FLEET_DEFAULTS} from './fleet-defaults.js'
 
@@ -42,7 +43,10 @@ export interface ResolvedFleet {
   fanOut: FanOutOptions
 }
 
-/** Turns the options into what the core takes: keys and known_hosts are read once per command. */
+/**
+ * Turns the options into what the core takes: keys and known_hosts are read once per command.
+ * A fan-out the file descriptor limit (`ulimit -n`) cannot hold is a UsageError, before any login.
+ */
 export function resolveFleet(options: FleetOptions): ResolvedFleet {
   const connect = makeConnectOptions({
     connectTimeoutSeconds: options.connectTimeout ?? FLEET_DEFAULTS.connectTimeout,
@@ -52,8 +56,10 @@ export function resolveFleet(options: FleetOptions): ResolvedFleet {
     identity: options.identity,
     env: options.env ?? process.env,
   })
+  const concurrency = options.concurrency ?? FLEET_DEFAULTS.concurrency
+  checkOpenFiles(Math.min(concurrency, options.inventory.hosts.length), readOpenFilesLimit())
   const fanOut = {
-    concurrency: options.concurrency ?? FLEET_DEFAULTS.concurrency,
+    concurrency,
     signal: options.signal,
     timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
   }
