@@ -58,8 +58,7 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
     const inventory = this.loadInventory(flags)
     const {keepTasks} = await import('../core/tasks/keep-tasks.js')
     const {findHooks} = await import('../core/tasks/keep-hooks.js')
-    const {resolveFleet} = await import('../api/fleet-options.js')
-    const {connect, fanOut} = resolveFleet(this.fleetOptions(flags, inventory))
+    const {withFleet} = await import('../api/fleet-options.js')
     const request = {
       what: taskWhat(args.script, this.positionals.slice(2), flags.command, process.cwd()),
       project: flags.project,
@@ -75,12 +74,14 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
       ),
     }
     // Ended by the stop file: exit 0; by Ctrl-C or SIGTERM: the base command's 130 or 143.
-    return keepTasks(inventory.hosts, request, {
-      connect,
-      fanOut,
-      remoteRoot: flags['remote-root'],
-      signal: this.signal,
-      onLog: (line) => this.log(line),
-    })
+    return withFleet(this.fleetOptions(flags, inventory), async ({hosts, connect, fanOut}) =>
+      keepTasks(hosts, request, {
+        connect,
+        fanOut,
+        remoteRoot: flags['remote-root'],
+        signal: this.signal,
+        onLog: (line) => this.log(line),
+      }),
+    )
   }
 }
