@@ -68,16 +68,16 @@ describe('director through a bastion (ProxyJump / -J) against a real sshd fleet'
     assert.deepEqual(forwards, expectedForwards())
   })
 
-  it('ProxyJump from ssh_config: status logs in through the bastion once; -J none goes direct', async () => {
+  it('ProxyJump from ssh_config: status logs in through the bastion once (no ping from here); -J none goes direct', async () => {
     const through = await bastionLog(fleet, async () =>
-      runCliJson<StatusReport>(['status', '--no-icmp', '--clients', targets, '--ssh-config', proxyJumpConfig], {
+      runCliJson<StatusReport>(['status', '--clients', targets, '--ssh-config', proxyJumpConfig], {
         env: fleet.env(),
       }),
     )
     assert.equal(through.code, 0)
     assert.deepEqual(
-      through.json.hosts.map((host) => [host.host, host.on]),
-      TARGETS.map((i) => [fleet.host(i).address, true]),
+      through.json.hosts.map((host) => [host.host, host.on, host.icmp.state]),
+      TARGETS.map((i) => [fleet.host(i).address, true, 'skipped']),
     )
     assert.equal(through.logins, 1)
     assert.deepEqual(through.forwards, expectedForwards())
