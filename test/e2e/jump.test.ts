@@ -151,21 +151,70 @@ describe('director through a bastion (ProxyJump / -J) against a real sshd fleet'
     }
   })
 
-  it('Ctrl-C: exit 130 and the bastion keeps no session of ours', async () => {
-    const {code} = await runCli(['run', '-c', 'sleep 30', '--clients', targets, '-J', bastion], {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal}: exit ${exitCode} and the bastion keeps no session of ours`, async () => {
+      const {code} = await runCli(['run', '-c', 'sleep 30', '--clients', targets, '-J', bastion], {
+        env: fleet.env(),
+        cwd: fleet.dir,
+        interruptWhen: () => TARGETS.every((i) => fleet.processesOn(i).some((p) => p.command === 'sleep 30')),
+        interruptSignal: signal,
+      })
+      assert.equal(code, exitCode)
+      // sshd names a login's processes after its user ("sshd: <user> [priv]"): none is left.
+      const {user} = fleet.host(BASTION)
+      const sessions = (): string[] =>
+        fleet
+          .processesOn(BASTION)
+          .map((p) => p.command)
+          .filter((command) => command.includes(user))
+      assert.ok(await waitFor(() => sessions().length === 0, 10_000), sessions().join('; '))
+    })
+  }
+
+  it('a host the bastion cannot reach fails on its own; the hosts beside it are fine', async () => {
+    const {faults} = fleet
+    assert.ok(faults)
+    const mixed = fleet.writeClientsConf([fleet.host(1).address, faults.refused.address], 'mixed.conf')
+    const {code, json, logins} = await bastionLog(fleet, async () =>
+      runCliJson<StatusReport>(['status', '--clients', mixed, '-J', bastion], {env: fleet.env()}),
+    )
+    assert.equal(code, 1)
+    assert.equal(logins, 1)
+    const [reached, refused] = json.hosts
+    assert.equal(reached?.on, true)
+    assert.ok(refused && !refused.ssh.ok)
+    assert.deepEqual(refused.ssh.failure, {
+      kind: 'refused',
+      message: `bastion ${bastion}: connection refused by ${faults.refused.address}:${fleet.port}: is sshd running on that port?`,
+    })
+  })
+
+  it('a bastion lost mid-command: the host on it fails, and the hosts after it fail naming the bastion', async () => {
+    const running = runCliJson<RunReport>(['run', '-c', 'sleep 20', '--clients', targets, '-J', bastion, '-f', '1'], {
       env: fleet.env(),
       cwd: fleet.dir,
-      interruptWhen: () => TARGETS.every((i) => fleet.processesOn(i).some((p) => p.command === 'sleep 30')),
     })
-    assert.equal(code, 130)
-    // sshd names a login's processes after its user ("sshd: <user> [priv]"): none is left.
-    const {user} = fleet.host(BASTION)
-    const sessions = (): string[] =>
-      fleet
-        .processesOn(BASTION)
-        .map((p) => p.command)
-        .filter((command) => command.includes(user))
-    assert.ok(await waitFor(() => sessions().length === 0, 10_000), sessions().join('; '))
+    try {
+      const first = fleet.host(TARGETS[0] ?? 1)
+      assert.ok(await waitFor(() => fleet.processesOn(first.index).some((p) => p.command === 'sleep 20'), 30_000))
+      await fleet.stopHost(BASTION, {killSessions: true})
+      const {code, json} = await running
+      assert.equal(code, 1)
+      assert.deepEqual(
+        json.hosts.map((host) => host.state === 'ok'),
+        TARGETS.map(() => false),
+      )
+      for (const host of json.hosts.slice(1)) {
+        assert.equal(host.failure?.kind, 'connection-lost')
+        assert.match(host.failure.message, new RegExp(`^bastion ${bastion.replaceAll('.', String.raw`\.`)}: `))
+      }
+    } finally {
+      await running.catch(() => undefined)
+      await fleet.startHost(BASTION)
+    }
   })
 
   it('a chain of bastions is refused with one line, exit 2', async () => {
