@@ -7,7 +7,7 @@ import {type KeepHookOptions, resolveKeepHooks} from '../core/tasks/keep-file-ho
 import {keepTasks} from '../core/tasks/keep-tasks.js'
 import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
 import {taskWhat} from '../core/tasks/task-what.js'
-import {resolveTasks, type TaskOptions} from './tasks.js'
+import {type TaskOptions, withTasks} from './tasks.js'
 
 export interface KeepOptions extends TaskOptions {
   /** How many tasks to keep running. */
@@ -48,21 +48,23 @@ export async function keep(options: KeepOptions): Promise<KeepReport> {
     throw new UsageError(`keep count ${options.count}: give a whole number, 0 or more`)
   if (options.interval !== undefined && !(options.interval > 0))
     throw new UsageError(`keep interval ${options.interval}: give a number of seconds above 0`)
-  const {hosts, connect, fanOut, stateDir, remoteRoot} = resolveTasks(options)
   const cwd = options.cwd ?? process.cwd()
   const project = options.project ?? DEFAULT_PROJECT
-  const hooksDir = options.hooksDir ?? `${project}/hooks`
-  const request = {
-    what: taskWhat(options.script, options.args ?? [], options.command, cwd),
-    project,
-    remoteRoot,
-    stateDir,
-    desired: {count: options.count, restart: options.restart ?? 'on-failure'},
-    intervalSeconds: options.interval ?? DEFAULT_KEEP_INTERVAL_SECONDS,
-    stopOnExit: options.stopOnExit ?? false,
-    graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
-    hooks: resolveKeepHooks(options.hooks ?? {}, {hooksDir, cwd}, {remoteRoot, project}),
-  }
-  const signal = fanOut.signal ?? new AbortController().signal
-  return keepTasks(hosts, request, {connect, fanOut, remoteRoot, signal, onLog: options.onLog ?? (() => {})})
+  const what = taskWhat(options.script, options.args ?? [], options.command, cwd)
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
+    const hooksDir = options.hooksDir ?? `${project}/hooks`
+    const request = {
+      what,
+      project,
+      remoteRoot,
+      stateDir,
+      desired: {count: options.count, restart: options.restart ?? 'on-failure'},
+      intervalSeconds: options.interval ?? DEFAULT_KEEP_INTERVAL_SECONDS,
+      stopOnExit: options.stopOnExit ?? false,
+      graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
+      hooks: resolveKeepHooks(options.hooks ?? {}, {hooksDir, cwd}, {remoteRoot, project}),
+    }
+    const signal = fanOut.signal ?? new AbortController().signal
+    return keepTasks(hosts, request, {connect, fanOut, remoteRoot, signal, onLog: options.onLog ?? (() => {})})
+  })
 }
