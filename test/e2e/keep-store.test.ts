@@ -122,6 +122,11 @@ describe('keep with a store: leader election over a real etcd and a fleet of 3 h
       assert.deepEqual(await holdsSteady('fo', ids, (LEASE + INTERVAL + 2) * 1000), [], b.output())
       assert.equal(starts([a, b]), 4, `${a.output()}\n${b.output()}`)
       assert.match(b.output(), /keep 4 of project fo/)
+      // SIGTERM ends the new leader as it ends keep without a store: 143, nothing on stderr.
+      b.child.kill('SIGTERM')
+      const ended = await Promise.race([b.exited, sleep(15_000, 'still running 15 s after SIGTERM')])
+      assert.deepEqual(ended, {code: 143, signal: null}, b.output())
+      assert.equal(b.stderr(), '')
     } finally {
       for (const cli of [a, b]) cli.child.kill('SIGKILL')
       await stopProject('fo')
@@ -201,6 +206,11 @@ describe('keep with a store: leader election over a real etcd and a fleet of 3 h
         if (process_.environ.includes(`DIRECTOR_TASK_ID=${victim}`)) process.kill(process_.pid, 'SIGKILL')
       const replaced = await waitFor(() => liveIds('od').length === 4 && !liveIds('od').includes(victim ?? ''), 15_000)
       assert.ok(replaced, both.map((cli) => cli.output()).join('\n'))
+      assert.deepEqual(
+        both.map((cli) => cli.stderr()),
+        ['', ''],
+        'the outage is told in words, no stack trace',
+      )
       // Its start is logged once the host confirmed its pid, just after it shows up there.
       assert.ok(await waitFor(() => starts(both) === 5, 5000), both.map((cli) => cli.output()).join('\n'))
       assert.equal(liveIds('od').length, 4)
