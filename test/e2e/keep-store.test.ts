@@ -285,9 +285,59 @@ describe('keep with a store: leader election over a real etcd and a fleet of 3 h
     const list = await runCliJson<TaskListReport>(['task', 'list', '--project', 'tc', ...elsewhere], {env: env()})
     assert.equal(list.json.counts.running, 3)
     assert.deepEqual(list.json.tasks.map((t) => t.id).sort(), liveIds('tc'))
+    const [first] = list.json.tasks
+    const logs = await runCli(['task', 'logs', first?.id ?? '', ...elsewhere], {env: env()})
+    assert.equal(logs.code, 0, logs.stderr)
     const stop = await runCli(['task', 'stop', '--project', 'tc', '--grace', '1', ...elsewhere], {env: env()})
     assert.equal(stop.code, 0, stop.stderr)
     assert.deepEqual(liveIds('tc'), [], 'stopped from the second controller')
+  })
+
+  test('library: keep with a store and function hooks, ended by stopKeep; keepState sees it lead', async () => {
+    const {keep, keepState, loadInventory, stopKeep} = await import('../../src/index.js')
+    const inventory = loadInventory({file: fleet().clientsConf, sshConfig: fleet().sshConfig, env: env()})
+    const controller = new AbortController()
+    let cycles = 0
+    const lines: string[] = []
+    const kept = keep({
+      inventory,
+      env: env(),
+      stateDir: stateDir('lib'),
+      store: store(),
+      lease: LEASE,
+      count: 2,
+      command: 'sleep 300',
+      project: 'sl',
+      interval: INTERVAL,
+      grace: 1,
+      stopOnExit: true,
+      signal: controller.signal,
+      hooks: {
+        maintenance() {
+          cycles += 1
+        },
+      },
+      onLog: (line) => lines.push(line),
+    })
+    try {
+      assert.ok(await waitFor(() => liveIds('sl').length === 2, 20_000), lines.join('\n'))
+      const state = await keepState({store: store(), project: 'sl'})
+      assert.equal(state.projects[0]?.leader?.id, `${hostname()}:${process.pid}`)
+      assert.deepEqual(state.projects[0]?.desired?.hooks, ['maintenance'])
+      const asked = await stopKeep({store: store(), project: 'sl'})
+      assert.equal(asked.via, 'store')
+      const report = await Promise.race([kept, sleep(15_000, 'still keeping 15 s after stopKeep')])
+      assert.ok(typeof report === 'object', report)
+      assert.equal(report.endedBy, 'stop-request')
+      assert.equal(report.started, 2)
+      assert.ok(cycles >= 1, 'the maintenance hook ran')
+    } finally {
+      controller.abort()
+      await kept.catch(() => {})
+    }
+
+    // --stop-on-exit: the leader stopped its tasks as it ended.
+    assert.deepEqual(liveIds('sl'), [], 'no task of sl left on any host')
   })
 
   test('a store that does not answer: task and state exit 2 in one line; keep waits, then gives up with --store-timeout', async () => {
