@@ -9,13 +9,14 @@ import {type KeepHookOptions, resolveKeepHooks} from '../core/tasks/keep-file-ho
 import {keepLed} from '../core/tasks/keep-led.js'
 import {type KeepStopReport, requestKeepStop} from '../core/tasks/keep-state.js'
 import {keepTasks} from '../core/tasks/keep-tasks.js'
-import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
+import {
+  DEFAULT_GRACE_SECONDS,
+  DEFAULT_KEEP_INTERVAL_SECONDS,
+  DEFAULT_LEASE_SECONDS,
+} from '../core/tasks/task-defaults.js'
 import {taskWhat} from '../core/tasks/task-what.js'
 import {withStore} from './store.js'
 import {resolveTasks, type TaskOptions} from './tasks.js'
-
-/** Seconds of a leader's lease (`--lease`): how long a dead leader holds the project. */
-export const DEFAULT_LEASE_SECONDS = 10
 
 export interface KeepOptions extends TaskOptions {
   /** How many tasks to keep running. */

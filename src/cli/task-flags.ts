@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
+import {DEFAULT_LEASE_SECONDS} from '../core/tasks/task-defaults.js'
 import {durationFlag} from './flags.js'
 import {stateDirFlag} from './local-flags.js'
 
@@ -30,7 +31,8 @@ export const projectFlag = Flags.string({default: DEFAULT_PROJECT, description: 
 /** keep's flags for a store: its lease, how long to wait for the store at start, and --stop. */
 export const keepStoreFlags = {
   lease: Flags.integer({
-    default: 10,
+    default: DEFAULT_LEASE_SECONDS,
+    helpValue: 'SECONDS',
     description: "with --store: seconds of the leader's lease; a dead leader is replaced after it",
     min: 1,
   }),

@@ -327,7 +327,7 @@ describe('keep with a store: leader election over a real etcd and a fleet of 3 h
       const asked = await stopKeep({store: store(), project: 'sl'})
       assert.equal(asked.via, 'store')
       const report = await Promise.race([kept, sleep(15_000, 'still keeping 15 s after stopKeep')])
-      assert.ok(typeof report === 'object', report)
+      assert.ok(typeof report === 'object', String(report))
       assert.equal(report.endedBy, 'stop-request')
       assert.equal(report.started, 2)
       assert.ok(cycles >= 1, 'the maintenance hook ran')
