@@ -78,6 +78,17 @@ export default [
     },
   },
   {
+    // etcd lives behind the store interface: only src/core/store talks to it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {patterns: [{group: ['etcd3', 'cockatiel'], message: 'only src/core/store imports the etcd client.'}]},
+      ],
+    },
+  },
+  {
     // Commands stay thin: SSH and sockets live in the core.
     files: ['src/commands/**/*.ts'],
     rules: {

@@ -16,12 +16,13 @@ import {startTasks as start} from '../core/tasks/start-tasks.js'
 import {stopTasks as stop} from '../core/tasks/stop-tasks.js'
 import {DEFAULT_GRACE_SECONDS} from '../core/tasks/task-defaults.js'
 import {readTaskLog} from '../core/tasks/task-logs.js'
-import {readTaskRecords} from '../core/tasks/task-store.js'
+import {localTaskRecords, storeTaskRecords, type TaskRecords} from '../core/tasks/task-records.js'
 import {taskWhat} from '../core/tasks/task-what.js'
 import {type FleetOptions, type ResolvedFleet, withFleet} from './fleet-options.js'
+import {type StoreOptions, withStore} from './store.js'
 
 /** What every task command takes besides the fleet: where the tasks live, here and on the hosts. */
-export interface TaskOptions extends FleetOptions {
+export interface TaskOptions extends FleetOptions, StoreOptions {
   /** Folder on the hosts of `tasks/` and `bin/` (`--remote-root`); default `~/director`. */
   remoteRoot?: string | undefined
   /** director's local state (the task records), `--state-dir`; default `$XDG_STATE_HOME/director`. */
@@ -40,6 +41,17 @@ export async function withTasks<T>(options: TaskOptions, work: (fleet: TaskFleet
   return withFleet(options, async (fleet) => work({...fleet, stateDir, remoteRoot}))
 }
 
+/** Runs `work` with the task records: the store's when `store` is given (closed after), else the state dir's. */
+async function withRecords<T>(
+  options: TaskOptions,
+  stateDir: string,
+  work: (records: TaskRecords) => Promise<T>,
+): Promise<T> {
+  return withStore(options.store, async (store) =>
+    work(store === undefined ? localTaskRecords(stateDir) : storeTaskRecords(store)),
+  )
+}
+
 export interface StartTasksOptions extends TaskOptions {
   /** A local script to upload and start (with `args`); or give `command`. */
   script?: string | undefined
@@ -55,10 +67,18 @@ export interface StartTasksOptions extends TaskOptions {
 /** `director task start`: starts detached tasks on the hosts, each in a sandbox of its own host. */
 export async function startTasks(options: StartTasksOptions): Promise<StartReport> {
   const what = taskWhat(options.script, options.args ?? [], options.command, options.cwd ?? process.cwd())
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
-    const request = {what, project: options.project ?? DEFAULT_PROJECT, remoteRoot, count: options.count, stateDir}
-    return start(hosts, request, {connect, fanOut, remoteRoot})
-  })
+  const project = options.project ?? DEFAULT_PROJECT
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
+    withRecords(options, stateDir, async (records) => {
+      // The store must answer before anything starts: a record is written before each start.
+      await records.read(project)
+      return start(
+        hosts,
+        {what, project, remoteRoot, count: options.count, stateDir, records},
+        {connect, fanOut, remoteRoot},
+      )
+    }),
+  )
 }
 
 export interface ListTasksOptions extends TaskOptions {
@@ -74,7 +94,14 @@ export interface ListTasksOptions extends TaskOptions {
 export async function listTasks(options: ListTasksOptions): Promise<TaskListReport> {
   const history = {states: options.states, all: options.all ?? false}
   return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
-    list(hosts, readTaskRecords(stateDir), {connect, fanOut, remoteRoot, project: options.project}, history),
+    withRecords(options, stateDir, async (records) =>
+      list(
+        hosts,
+        await records.read(options.project),
+        {connect, fanOut, remoteRoot, project: options.project},
+        history,
+      ),
+    ),
   )
 }
 
@@ -87,13 +114,11 @@ export interface StopTasksOptions extends TaskOptions {
 
 /** `director task stop`: SIGTERM to each chosen task's process group, SIGKILL after the grace. */
 export async function stopTasks(options: StopTasksOptions): Promise<StopReport> {
+  const graceSeconds = options.grace ?? DEFAULT_GRACE_SECONDS
   return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
-    stop(hosts, readTaskRecords(stateDir), options.select, {
-      connect,
-      fanOut,
-      remoteRoot,
-      graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
-    }),
+    withRecords(options, stateDir, async (records) =>
+      stop(hosts, await records.read(), options.select, {connect, fanOut, remoteRoot, graceSeconds}),
+    ),
   )
 }
 
@@ -112,7 +137,9 @@ export async function taskLogs(options: TaskLogsOptions): Promise<LogsReport> {
   const request = {id: options.id, stream: options.stream ?? 'stdout', follow: options.follow ?? false}
   return withTasks(options, async ({all, connect, stateDir, fanOut}) => {
     const signal = fanOut.signal ?? new AbortController().signal
-    return readTaskLog(all, readTaskRecords(stateDir), request, {connect, signal, onChunk: options.onChunk})
+    return withRecords(options, stateDir, async (records) =>
+      readTaskLog(all, await records.read(), request, {connect, signal, onChunk: options.onChunk}),
+    )
   })
 }
 
@@ -125,8 +152,10 @@ export interface PruneTasksOptions extends TaskOptions {
 
 /** `director task prune`: removes ended tasks' records and sandboxes (never a live task's). */
 export async function pruneTasks(options: PruneTasksOptions): Promise<PruneReport> {
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
-    const request = {stateDir, olderThanMs: (options.olderThan ?? 0) * 1000}
-    return prune(hosts, request, {connect, fanOut, remoteRoot, project: options.project})
-  })
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
+    withRecords(options, stateDir, async (records) => {
+      const request = {stateDir, records, olderThanMs: (options.olderThan ?? 0) * 1000}
+      return prune(hosts, request, {connect, fanOut, remoteRoot, project: options.project})
+    }),
+  )
 }

@@ -16,8 +16,8 @@ import {formatDuration} from './render/units.js'
 type AnyFlag = Interfaces.Flag<unknown>
 type FlagMap = Record<string, AnyFlag>
 
-/** Flags no settings file or environment sets. */
-const NOT_SETTINGS = new Set(['help', 'json', 'version'])
+/** Flags no settings file or environment sets: `stop` (keep --stop) and `force` (state clear) are acts, not settings. */
+const NOT_SETTINGS = new Set(['force', 'help', 'json', 'stop', 'version'])
 /** Flags whose DIRECTOR_* variable the inventory and port loaders already read (and report as the source). */
 const ENV_READ_ELSEWHERE = new Set(['clients', 'ports', 'ssh-config'])
 

@@ -34,6 +34,7 @@ Shows every live task and the last ${RECENT_ENDED} ended ones (--all: every one)
     const report = await listTasks({
       ...this.fleetOptions(flags, inventory),
       remoteRoot: flags['remote-root'],
+      store: flags.store,
       stateDir: stateDirOf(flags),
       project: flags.project,
       states,

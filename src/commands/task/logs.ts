@@ -29,6 +29,7 @@ export default class TaskLogs extends DirectorCommand<typeof TaskLogs> {
     return taskLogs({
       ...this.fleetOptions(flags, inventory),
       remoteRoot: flags['remote-root'],
+      store: flags.store,
       stateDir: stateDirOf(flags),
       id: args.id,
       stream: flags.stderr ? 'stderr' : 'stdout',

@@ -36,6 +36,7 @@ Only finished, failed, killed and lost tasks, never a running one; with --older-
     const report = await pruneTasks({
       ...this.fleetOptions(flags, inventory),
       remoteRoot: flags['remote-root'],
+      store: flags.store,
       stateDir: stateDirOf(flags),
       project: flags.project,
       olderThan: olderThanMs / 1000,

@@ -42,6 +42,7 @@ Its sandbox <remote-root>/tasks/<host>/<task id>/ holds owner (the host's name, 
       command: flags.command,
       project: flags.project,
       remoteRoot: flags['remote-root'],
+      store: flags.store,
       count: flags.count,
       stateDir: stateDirOf(flags),
     })

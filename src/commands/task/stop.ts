@@ -44,6 +44,7 @@ Nothing is signalled unless the sandbox is this host's (its owner: this name, ma
     const report = await stopTasks({
       ...this.fleetOptions(flags, inventory),
       remoteRoot: flags['remote-root'],
+      store: flags.store,
       stateDir: stateDirOf(flags),
       select: selection,
       grace: flags.grace / 1000,

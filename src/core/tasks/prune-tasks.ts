@@ -10,8 +10,8 @@ import {IDENTITY_FUNCTIONS} from './proc-shell.js'
 import {endTime} from './task-history.js'
 import {isTaskId} from './task-id.js'
 import {sandboxDirOf} from './task-paths.js'
+import {localTaskRecords} from './task-records.js'
 import {isTerminal} from './task-state.js'
-import {readTaskRecords, rewriteTaskRecords} from './task-store.js'
 import {buildTaskViews, ownSandboxes} from './task-view.js'
 
 /**
@@ -26,7 +26,8 @@ export async function pruneTasks(
   request: PruneRequest,
   options: ListTasksOptions,
 ): Promise<PruneReport> {
-  const records = readTaskRecords(request.stateDir)
+  const store = request.records ?? localTaskRecords(request.stateDir)
+  const records = await store.read()
   const now = (request.now ?? new Date()).getTime()
   // Recorded under another remote root: not in this listing, so not known to have ended.
   const elsewhere = new Set(records.filter((r) => r.remoteRoot !== options.remoteRoot).map((r) => r.id))
@@ -64,7 +65,7 @@ export async function pruneTasks(
   })
   const pruned = results.flatMap((result) => (result.ok ? result.value : []))
   const ids = new Set(pruned.map((task) => task.id))
-  rewriteTaskRecords(request.stateDir, (record) => !ids.has(record.id))
+  await store.retain((record) => !ids.has(record.id))
   return {
     pruned,
     unreachable: results.flatMap((result) => (result.ok ? [] : [{host: result.host, reason: result.failure.message}])),

@@ -13,15 +13,16 @@ import {listHostTasks} from './list-tasks.js'
 import {planTaskPlacement} from './plan-task-placement.js'
 import {makeTaskId} from './task-id.js'
 import {hostBinDir, taskDir} from './task-paths.js'
+import {localTaskRecords, type TaskRecords} from './task-records.js'
 import {startTaskScript} from './task-scripts.js'
-import {appendTaskRecords, readTaskRecords, type TaskRecord} from './task-store.js'
+import {type TaskRecord} from './task-store.js'
 import {buildTaskViews} from './task-view.js'
 import {uploadReplacing} from './upload-task-file.js'
 
 /**
  * Starts tasks: one per host, or `count` spread over the hosts (fewest running tasks of the
- * project first; hosts that do not answer get none). Each is recorded in the local state file
- * as soon as its host confirms its pid.
+ * project first; hosts that do not answer get none). Each is recorded (request.records, default
+ * the local state file) before its start and again once its host confirms its pid.
  */
 export async function startTasks(
   hosts: Host[],
@@ -33,7 +34,8 @@ export async function startTasks(
   if (request.count === undefined) placement = new Map(hosts.map((host) => [host.name, 1]))
   else {
     const listings = await listHostTasks(hosts, {...options, project: request.project})
-    const views = buildTaskViews(listings, readTaskRecords(request.stateDir), request.project)
+    const records = await (request.records ?? localTaskRecords(request.stateDir)).read(request.project)
+    const views = buildTaskViews(listings, records, request.project)
     const running = new Map<string, number>()
     for (const view of views) if (view.state === 'running') running.set(view.host, (running.get(view.host) ?? 0) + 1)
     const answered = listings.filter((answer) => answer.ok).map((answer) => answer.host)
@@ -51,12 +53,12 @@ export async function startPlaced(
   options: ListTasksOptions,
 ): Promise<StartReport> {
   const targets = hosts.filter((host) => (placement.get(host.name) ?? 0) > 0)
+  const records = request.records ?? localTaskRecords(request.stateDir)
   const results = await runOverSsh(targets, options.connect, options.fanOut, async (session, signal) => {
     const what = await uploaded(session, request, signal)
     const started: TaskRecord[] = []
     for (let i = 0; i < (placement.get(session.host.name) ?? 0); i++) {
-      const record = await startOne(session, what, request, signal)
-      appendTaskRecords(request.stateDir, [record])
+      const record = await startOne(session, what, request, {signal, records})
       started.push(record)
     }
 
@@ -82,12 +84,17 @@ async function startOne(
   session: SshSession,
   what: RunWhat,
   request: StartRequest,
-  signal: AbortSignal,
+  {records, signal}: {records: TaskRecords; signal: AbortSignal},
 ): Promise<TaskRecord> {
   const id = makeTaskId()
   const host = session.host.name
   const dir = taskDir(request.remoteRoot, host, id)
   const startedAt = new Date().toISOString()
+  const command = what.kind === 'command' ? what.command : [what.script, ...what.args].join(' ')
+  const {project, remoteRoot} = request
+  const pending = {id, project, host, remoteRoot, pid: 0, pgid: 0, startTime: '', startedAt, command, dir}
+  // Recorded first: a controller that dies mid-start leaves a record its successor can follow.
+  await records.starting(pending)
   const result = await session.exec(posixShell(startTaskScript({dir, what, project: request.project, id, host})), {
     signal,
   })
@@ -103,11 +110,11 @@ async function startOne(
     throw new HostFailure(failure('remote-error', `${session.host.name}: cannot start a task: ${detail}`))
   }
 
-  const command = what.kind === 'command' ? what.command : [what.script, ...what.args].join(' ')
-  const {project, remoteRoot} = request
   const startTime = values.get('start_time') ?? ''
   const machine = values.get('machine') ?? ''
   const boot = values.get('boot') ?? ''
   const identity = {...(machine === '' ? {} : {machine}), ...(boot === '' ? {} : {boot})}
-  return {id, project, host, remoteRoot, pid, pgid, startTime, startedAt, command, dir, ...identity}
+  const record = {...pending, pid, pgid, startTime, ...identity}
+  await records.started(record)
+  return record
 }

@@ -110,8 +110,8 @@ function expectedOf(
   record: TaskRecord | undefined,
   sandbox: SandboxFields | undefined,
 ): ExpectedProcess | undefined {
-  if (record !== undefined) {
-    if (record.startTime === '') return undefined
+  // A record without a start time: it ended before that was read, or (in the store) its start was cut short.
+  if (record !== undefined && record.startTime !== '') {
     const {boot, machine, pgid, pid, startTime} = record
     return {pid, pgid, startTime, host, machine, boot}
   }

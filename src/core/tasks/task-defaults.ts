@@ -3,3 +3,5 @@ export const DEFAULT_GRACE_SECONDS = 10
 
 /** Seconds between two cycles of `keep`, unless `--interval` says otherwise. */
 export const DEFAULT_KEEP_INTERVAL_SECONDS = 15
+/** Seconds of a led keep's lease (`--lease`): how long a dead leader still holds its project. */
+export const DEFAULT_LEASE_SECONDS = 10

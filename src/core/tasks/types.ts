@@ -7,6 +7,7 @@ import type {ConnectOptions} from '../ssh/connect.js'
 import type {SshSession} from '../ssh/session.js'
 import type {Desired} from './plan-reconcile.js'
 import type {StopOutcome} from './stop-script.js'
+import type {TaskRecords} from './task-records.js'
 import type {TaskState} from './task-state.js'
 import type {TaskRecord} from './task-store.js'
 import type {ForeignSandbox, TaskView} from './task-view.js'
@@ -27,6 +28,8 @@ export interface StartRequest {
   /** Tasks in all; undefined: one per host. */
   count?: number | undefined
   stateDir: string
+  /** Where the tasks are recorded; default the local state dir's tasks.jsonl. */
+  records?: TaskRecords | undefined
 }
 
 /** What `task start` reports: the tasks started, and the hosts where starting failed. */
@@ -69,6 +72,8 @@ export interface StopReport {
 
 export interface PruneRequest {
   stateDir: string
+  /** Where the tasks are recorded; default the local state dir's tasks.jsonl. */
+  records?: TaskRecords | undefined
   /** Only tasks that ended at least this long ago (their end time, else their start); 0: every ended one. */
   olderThanMs: number
   now?: Date
@@ -138,6 +143,6 @@ export interface KeepReport {
   cycles: number
   started: number
   stopped: number
-  /** Why the loop ended: the stop file, or the signal (Ctrl-C, SIGTERM). */
-  endedBy: 'signal' | 'stop-file'
+  /** Why the loop ended: the stop file, the store's stop request (`keep --stop`), or the signal (Ctrl-C, SIGTERM). */
+  endedBy: 'signal' | 'stop-file' | 'stop-request'
 }
