@@ -4,6 +4,7 @@ import type {Inventory} from '../core/inventory/load-hosts.js'
 import type {ConnectOptions} from '../core/ssh/connect.js'
 import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 
+import {checkOpenFiles, readOpenFilesLimit} from '../core/fanout/open-files.js'
 import {overrideJump} from '../core/inventory/load-hosts.js'
 import {makeConnectOptions} from '../core/ssh/connect-options.js'
 import {FLEET_DEFAULTS} from './fleet-defaults.js'
@@ -52,6 +53,7 @@ export interface ResolvedFleet {
 
 /**
  * Turns the options into what the core takes: keys and known_hosts are read once per command.
+ * A fan-out the file descriptor limit (`ulimit -n`) cannot hold is a UsageError, before any login.
  * Whoever resolves the fleet closes its bastions (`connect.jumps.close()`): see withFleet.
  */
 function resolveFleet(options: FleetOptions): ResolvedFleet {
@@ -65,8 +67,10 @@ function resolveFleet(options: FleetOptions): ResolvedFleet {
     jumpConcurrency: options.jumpConcurrency ?? FLEET_DEFAULTS.jumpConcurrency,
     signal: options.signal,
   })
+  const concurrency = options.concurrency ?? FLEET_DEFAULTS.concurrency
+  checkOpenFiles(Math.min(concurrency, options.inventory.hosts.length), readOpenFilesLimit())
   const fanOut = {
-    concurrency: options.concurrency ?? FLEET_DEFAULTS.concurrency,
+    concurrency,
     signal: options.signal,
     timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
   }

@@ -1,13 +1,21 @@
 import type {TaskState} from '../core/tasks/task-state.js'
+import type {
+  LogsReport,
+  PruneReport,
+  StartReport,
+  StopReport,
+  StopSelection,
+  TaskListReport,
+} from '../core/tasks/types.js'
 
 import {resolveStateDir} from '../core/local/state-file.js'
 import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
-import {listTasks as list, type TaskListReport} from '../core/tasks/list-tasks.js'
-import {pruneTasks as prune, type PruneReport} from '../core/tasks/prune-tasks.js'
-import {startTasks as start, type StartReport} from '../core/tasks/start-tasks.js'
-import {stopTasks as stop, type StopReport, type StopSelection} from '../core/tasks/stop-tasks.js'
+import {listTasks as list} from '../core/tasks/list-tasks.js'
+import {pruneTasks as prune} from '../core/tasks/prune-tasks.js'
+import {startTasks as start} from '../core/tasks/start-tasks.js'
+import {stopTasks as stop} from '../core/tasks/stop-tasks.js'
 import {DEFAULT_GRACE_SECONDS} from '../core/tasks/task-defaults.js'
-import {type LogsReport, readTaskLog} from '../core/tasks/task-logs.js'
+import {readTaskLog} from '../core/tasks/task-logs.js'
 import {readTaskRecords} from '../core/tasks/task-store.js'
 import {taskWhat} from '../core/tasks/task-what.js'
 import {type FleetOptions, type ResolvedFleet, withFleet} from './fleet-options.js'
@@ -25,7 +33,7 @@ export interface TaskOptions extends FleetOptions {
 type TaskFleet = ResolvedFleet & {stateDir: string; remoteRoot: string}
 
 /** Runs a task command's work with the fleet, the records' folder and the remote root (see withFleet). */
-async function withTasks<T>(options: TaskOptions, work: (fleet: TaskFleet) => Promise<T>): Promise<T> {
+export async function withTasks<T>(options: TaskOptions, work: (fleet: TaskFleet) => Promise<T>): Promise<T> {
   const cwd = options.cwd ?? process.cwd()
   const stateDir = resolveStateDir(options.stateDir, options.env ?? process.env, cwd)
   const remoteRoot = options.remoteRoot ?? DEFAULT_REMOTE_ROOT

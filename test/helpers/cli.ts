@@ -9,7 +9,7 @@ export interface CliResult {
   stdout: string
   stderr: string
   ms: number
-  /** Highest VmRSS seen while sampling every 50 ms, in bytes. */
+  /** The process's peak resident set (VmHWM, the kernel's high-water mark), last read at most 50 ms before it ended, in bytes. */
   peakRss: number
 }
 
@@ -24,9 +24,9 @@ export interface CliOptions {
   interruptSignal?: NodeJS.Signals
 }
 
-function rssOf(pid: number): number {
+function peakRssOf(pid: number): number {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return match ? Number(match[1]) * 1024 : 0
   } catch {
     return 0
@@ -47,7 +47,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   let peakRss = 0
   let interrupted = false
   const sampler = setInterval(() => {
-    if (child.pid !== undefined) peakRss = Math.max(peakRss, rssOf(child.pid))
+    if (child.pid !== undefined) peakRss = Math.max(peakRss, peakRssOf(child.pid))
     if (!interrupted && options.interruptWhen?.()) {
       interrupted = true
       child.kill(options.interruptSignal ?? 'SIGINT')

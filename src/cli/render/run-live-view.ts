@@ -4,6 +4,7 @@ import type {RunEvents} from '../../core/run/run-on-fleet.js'
 import type {HostRun} from '../../core/run/run-report.js'
 
 import {LineSplitter} from '../../core/line-splitter.js'
+import {formatProgressLine, formatUnfinished, RunTracker} from './run-progress.js'
 
 export type LiveMode = 'progress' | 'quiet' | 'stream'
 
@@ -22,8 +23,10 @@ export interface LiveView {
 
 /**
  * What the user sees while hosts run. `stream`: every line as it arrives, `host: line` on stdout
- * and `host!: line` on stderr. `progress`: one line on stderr, redrawn at most every 100 ms,
- * only on a terminal. `quiet`: nothing (pipes, --json, --gather).
+ * and `host!: line` on stderr. `progress`: one line on stderr, redrawn at most every 100 ms, only
+ * on a terminal: the counts and the hosts still running (run-progress.ts), never a line per host.
+ * Both end with the hosts that never finished, if any (Ctrl-C). `quiet`: nothing (pipes, --json,
+ * --gather).
  */
 export function makeLiveView(options: LiveViewOptions): LiveView {
   if (options.mode === 'stream') return streamView(options)
@@ -32,6 +35,7 @@ export function makeLiveView(options: LiveViewOptions): LiveView {
 }
 
 function streamView({color, stderr, stdout}: LiveViewOptions): LiveView {
+  const tracker = new RunTracker()
   // One splitter per host and stream; a line with no end is shown in 64 KiB pieces.
   const splitters = new Map<string, LineSplitter>()
   const splitter = (key: string): LineSplitter => {
@@ -48,50 +52,42 @@ function streamView({color, stderr, stdout}: LiveViewOptions): LiveView {
 
   return {
     events: {
+      ...tracker.events,
       onOutput: (host, stream, chunk) => print(host, stream, splitter(`${stream}\0${host}`).push(chunk).lines),
       onHostDone(run: HostRun) {
         for (const stream of ['stdout', 'stderr'] as const) {
           print(run.host, stream, splitter(`${stream}\0${run.host}`).flush())
           splitters.delete(`${stream}\0${run.host}`)
         }
+
+        tracker.events.onHostDone?.(run)
       },
     },
-    close() {},
+    close() {
+      const unfinished = formatUnfinished(tracker.unfinished(), color)
+      if (unfinished !== undefined) stderr.write(`${unfinished}\n`)
+    },
   }
 }
 
 function progressView({color, stderr}: LiveViewOptions): LiveView {
-  let total = 0
-  let running = 0
-  let done = 0
-  let failed = 0
   let drawn = 0
+  const tracker = new RunTracker((final) => draw(final))
   const draw = (force: boolean): void => {
     const now = performance.now()
     if (!force && now - drawn < 100) return
     drawn = now
-    const failedText = failed === 0 ? '0 failed' : color.red(`${failed} failed`)
-    stderr.write(`\r\u001B[K${done}/${total} done, ${running} running, ${failedText}`)
+    // One column short of the width: a full last column wraps on some terminals.
+    const width = Math.max(20, (stderr.columns || 80) - 1)
+    stderr.write(`\r\u001B[K${formatProgressLine(tracker.progress(), width, color)}`)
   }
 
   return {
-    events: {
-      onRunStart(hosts) {
-        total = hosts.length
-      },
-      onHostStart() {
-        running++
-        draw(false)
-      },
-      onHostDone(run: HostRun) {
-        running--
-        done++
-        if (run.state !== 'ok') failed++
-        draw(done === total)
-      },
-    },
+    events: tracker.events,
     close() {
       if (drawn > 0) stderr.write('\r\u001B[K')
+      const unfinished = formatUnfinished(tracker.unfinished(), color)
+      if (unfinished !== undefined) stderr.write(`${unfinished}\n`)
     },
   }
 }

@@ -13,8 +13,11 @@ export const SETUP_FAILED = 125
 /** Days after which a run folder still marked live is taken as abandoned (its host went down mid-run). */
 export const ABANDONED_DAYS = 7
 
-/** A run id (run-id.ts) as `grep -xE` matches it: the only folders pruning ever removes. */
-const RUN_ID_PATTERN = String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}\.[0-9]{3}Z-[0-9a-f]+`
+/**
+ * A run id (run-id.ts) as a shell pattern: `2026-12-01T10-00-00.000Z-` and then hex digits, which
+ * pruneScript checks on its own. These are the only folders pruning ever removes.
+ */
+const RUN_ID_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]-[0-9][0-9]-[0-9][0-9].[0-9][0-9][0-9]Z-?*'
 
 /**
  * The shell script (for `posixShell`) that runs the user's command on a host: it makes, marks live
@@ -38,7 +41,7 @@ export function runScript(layout: HostLayout, what: RunWhat, keepRuns: number): 
     'fi',
     // A script waits for its upload, which runs meanwhile on the SFTP channel (see streamExec's `ready`).
     ...(what.kind === 'script' ? [`IFS= read -r go || { rm -f ${live}; exit ${SETUP_FAILED}; }`] : []),
-    `(${pruneScript(layout, keepRuns)}) >/dev/null 2>&1`,
+    `{ ${pruneScript(layout, keepRuns)}; } >/dev/null 2>&1`,
     `DIRECTOR_OUTPUT="$run/output" DIRECTOR_RUN_ID=${shellQuote(layout.cookie)}`,
     'export DIRECTOR_OUTPUT DIRECTOR_RUN_ID',
     // Without setsid (not Linux) the command stays in the group sshd made for this session.
@@ -56,14 +59,31 @@ export function runScript(layout: HostLayout, what: RunWhat, keepRuns: number): 
 /**
  * Removes the project's run folders but the newest `keep` (run ids sort by start time), except
  * those where some host is still marked live: with a shared home, another host may be running
- * it. A live mark older than ABANDONED_DAYS is a host that went down mid-run.
+ * it. A live mark older than ABANDONED_DAYS is a host that went down mid-run. Shell built-ins
+ * only, in a function (its own "$@"): a host pays one `rm` per run removed and a `find` per old
+ * run still marked live, and nothing while the project has `keep` runs or fewer.
  */
 export function pruneScript(layout: HostLayout, keep: number): string {
   const live = `find "$old" -mindepth 3 -maxdepth 3 -path '*/.director/live' -mtime -${ABANDONED_DAYS} -print -quit`
   return [
-    `cd ${remoteShellWord(layout.projectDir)} && ls | grep -xE '${RUN_ID_PATTERN}' | sort -r | tail -n +${keep + 1} |`,
-    `while IFS= read -r old; do [ -n "$(${live})" ] || rm -rf -- "$old"; done`,
-  ].join(' ')
+    'director_prune() {',
+    '  set --',
+    `  for d in ${remoteShellWord(layout.projectDir)}/${RUN_ID_GLOB}; do`,
+    // Shell parameter expansion, not a template: the part after `Z-` must be hex digits.
+    // eslint-disable-next-line no-template-curly-in-string
+    '    case ${d##*Z-} in *[!0-9a-f]*) ;; *) [ -d "$d" ] && set -- "$@" "$d" ;; esac',
+    '  done',
+    `  n=$(($# - ${keep}))`,
+    '  for old; do',
+    '    [ "$n" -gt 0 ] || break',
+    '    n=$((n - 1))',
+    '    marked=',
+    '    for m in "$old"/*/.director/live; do [ -e "$m" ] && marked=1; done',
+    `    if [ -z "$marked" ] || [ -z "$(${live})" ]; then rm -rf -- "$old"; fi`,
+    '  done',
+    '}',
+    'director_prune',
+  ].join('\n')
 }
 
 /**

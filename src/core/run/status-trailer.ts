@@ -6,8 +6,11 @@ export const FILES_TRAILER_PREFIX = '\u001Edirector:files='
 const END = 0x1e
 const LENGTH = FILES_TRAILER_PREFIX.length + 2
 
-/** The shell line that prints the trailer, run in the working folder after the command. */
-export const PRINT_FILES_TRAILER = String.raw`if [ -n "$(ls -A output 2>/dev/null)" ]; then f=1; else f=0; fi; printf '\036director:files=%s\036' "$f" >&2`
+/**
+ * The shell line that prints the trailer, run in the working folder after the command: globs
+ * (dot files too) instead of `ls`, so that it costs the host no process.
+ */
+export const PRINT_FILES_TRAILER = String.raw`f=0; for x in output/* output/.[!.]* output/..?*; do if [ -e "$x" ] || [ -L "$x" ]; then f=1; break; fi; done; printf '\036director:files=%s\036' "$f" >&2`
 
 /**
  * Cuts the trailer off the end of a stream: holds back the last few bytes of what passes,

@@ -11,7 +11,7 @@ import type {KnownHostsStore} from './known-hosts-store.js'
 import {type Failure, failure, HostFailure} from '../host-result.js'
 import {classifySshError, type ConnectErrorContext, isTransientHandshakeError} from './classify-ssh-error.js'
 import {decideHostKey, type HostKeyCheck, preferredHostKeyAlgorithms} from './host-key-policy.js'
-import {entryMatches, keyTypeOfBlob, type KnownHostEntry} from './known-hosts.js'
+import {keyTypeOfBlob} from './known-hosts.js'
 import {type Negotiated, SshSession} from './session.js'
 import {openTransport} from './transport.js'
 
@@ -107,7 +107,7 @@ async function connectOnce(
 
   const files = knownHostsFiles(host, options)
   const address = {host: host.address, port: host.port}
-  const entries = options.knownHosts.entries(files)
+  const known = options.knownHosts.index(files)
   const client = new ssh2.Client()
   const started = performance.now()
   let stage: ConnectErrorContext['stage'] = 'tcp'
@@ -172,10 +172,12 @@ async function connectOnce(
         keepaliveInterval: (options.keepaliveSeconds ?? 15) * 1000,
         keepaliveCountMax: 3,
         // Known key types of THIS host first, as OpenSSH orders them (order_hostkeyalgs).
-        algorithms: {serverHostKey: preferredHostKeyAlgorithms(entriesFor(entries, address), HOST_KEY_ALGORITHMS)},
+        algorithms: {
+          serverHostKey: preferredHostKeyAlgorithms(known.matching(address.host, address.port), HOST_KEY_ALGORITHMS),
+        },
         hostVerifier(blob: Buffer): boolean {
           const presented = {type: keyTypeOfBlob(blob), key: blob.toString('base64')}
-          const decision = decideHostKey(entries, address, presented, options.hostKeyCheck)
+          const decision = decideHostKey(known, address, presented, options.hostKeyCheck)
           switch (decision.verdict) {
             case 'changed': {
               hostKeyFailure = failure('host-key-changed', decision.message)
@@ -200,10 +202,6 @@ async function connectOnce(
       })
     })
   })
-}
-
-function entriesFor(entries: KnownHostEntry[], {host, port}: {host: string; port: number}): KnownHostEntry[] {
-  return entries.filter((entry) => entry.marker === undefined && entryMatches(entry, host, port))
 }
 
 function timeoutFailure(stage: ConnectErrorContext['stage'], target: string, ms: number): Failure {

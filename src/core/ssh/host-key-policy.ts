@@ -1,4 +1,6 @@
-import {entryMatches, hostToken, type KnownHostEntry} from './known-hosts.js'
+import type {KnownHostsIndex} from './known-hosts-index.js'
+
+import {hostToken, type KnownHostEntry} from './known-hosts.js'
 
 export type HostKeyCheck = 'accept-new' | 'off' | 'strict'
 
@@ -26,14 +28,14 @@ export interface PresentedKey {
  * the check is off); an unknown host is recorded under accept-new and refused under strict.
  */
 export function decideHostKey(
-  entries: KnownHostEntry[],
+  known: KnownHostsIndex,
   {host, port}: HostAddress,
   presented: PresentedKey,
   check: HostKeyCheck,
 ): HostKeyDecision {
   if (check === 'off') return {verdict: 'skip'}
   const token = hostToken(host, port)
-  const revoked = entries.find((entry) => entry.marker === 'revoked' && entry.key === presented.key)
+  const revoked = known.revoked(presented.key)
   if (revoked) {
     return {
       verdict: 'changed',
@@ -42,7 +44,7 @@ export function decideHostKey(
     }
   }
 
-  const mine = entries.filter((entry) => entry.marker === undefined && entryMatches(entry, host, port))
+  const mine = known.matching(host, port)
   const same = mine.find((entry) => entry.key === presented.key)
   if (same) return {verdict: 'known', entry: same}
   const other = mine.find((entry) => entry.keyType === presented.type) ?? mine[0]

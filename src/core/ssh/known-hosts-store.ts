@@ -4,45 +4,78 @@ import {dirname} from 'node:path'
 import type {HostAddress, PresentedKey} from './host-key-policy.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {formatKnownHostsLine, type KnownHostEntry, parseKnownHosts} from './known-hosts.js'
+import {KnownHostsIndex} from './known-hosts-index.js'
+import {formatKnownHostsLine, hostToken, type KnownHostEntry, parseKnownHosts} from './known-hosts.js'
+
+interface KnownHostsFile {
+  entries: KnownHostEntry[]
+  /** Lines in the file, so that an appended entry knows its line number without reading it again. */
+  lines: number
+}
 
 /**
- * The known_hosts files of one run, each read once and shared by every host's connection.
- * Hosts accepted under accept-new are appended to the first file of their list.
+ * The known_hosts files of one command, each read once and indexed once per list of files
+ * (known-hosts-index.ts), shared by every host's connection. Hosts accepted under accept-new are
+ * appended to the first file of their list and added to every index that holds that file.
  */
 export class KnownHostsStore {
-  private readonly files = new Map<string, KnownHostEntry[]>()
+  private readonly files = new Map<string, KnownHostsFile>()
+  private readonly indexes = new Map<string, KnownHostsIndex>()
 
-  /** Entries of these files, in order; a missing file has none. */
-  entries(paths: string[]): KnownHostEntry[] {
-    return paths.flatMap((path) => this.read(path))
+  /** The index of these files' entries, in order; a missing file has none. */
+  index(paths: string[]): KnownHostsIndex {
+    const key = paths.join('\n')
+    let index = this.indexes.get(key)
+    if (index === undefined) {
+      index = new KnownHostsIndex(
+        paths,
+        paths.flatMap((path) => this.read(path).entries),
+      )
+      this.indexes.set(key, index)
+    }
+
+    return index
   }
 
   /** Appends a plain `[host]:port type key` line (creating the file and folder, private). */
   record(path: string, {host, port}: HostAddress, {key, type}: PresentedKey): void {
+    const file = this.read(path)
     mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-    const line = formatKnownHostsLine(host, port, type, key)
-    appendFileSync(path, line, {mode: 0o600})
-    this.files.set(path, readOrEmpty(path))
+    appendFileSync(path, formatKnownHostsLine(host, port, type, key), {mode: 0o600})
+    file.lines++
+    const entry: KnownHostEntry = {
+      file: path,
+      line: file.lines,
+      marker: undefined,
+      patterns: hostToken(host, port),
+      keyType: type,
+      key,
+    }
+    file.entries.push(entry)
+    for (const [paths, index] of this.indexes) if (paths.split('\n').includes(path)) index.add(entry)
   }
 
-  private read(path: string): KnownHostEntry[] {
-    let entries = this.files.get(path)
-    if (entries === undefined) {
-      entries = readOrEmpty(path)
-      this.files.set(path, entries)
+  private read(path: string): KnownHostsFile {
+    let file = this.files.get(path)
+    if (file === undefined) {
+      file = readOrEmpty(path)
+      this.files.set(path, file)
     }
 
-    return entries
+    return file
   }
 }
 
-function readOrEmpty(path: string): KnownHostEntry[] {
+function readOrEmpty(path: string): KnownHostsFile {
+  let text: string
   try {
-    return parseKnownHosts(readFileSync(path, 'utf8'), path)
+    text = readFileSync(path, 'utf8')
   } catch (error) {
     const {code} = error as NodeJS.ErrnoException
-    if (code === 'ENOENT') return []
+    if (code === 'ENOENT') return {entries: [], lines: 0}
     throw new HostFailure(failure('host-key-unknown', `cannot read known_hosts ${path} (${code ?? String(error)})`))
   }
+
+  const lines = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
+  return {entries: parseKnownHosts(text, path), lines}
 }

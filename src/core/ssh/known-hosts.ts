@@ -44,28 +44,48 @@ export function hostToken(host: string, port: number): string {
 /** Whether an entry's host field names this host (plain patterns, `!` negation, or hashed `|1|`). */
 export function entryMatches(entry: KnownHostEntry, host: string, port: number): boolean {
   // OpenSSH lowercases the name before matching and before hashing it.
-  const token = hostToken(host.toLowerCase(), port)
-  if (entry.patterns.startsWith('|1|')) return hashedMatches(entry.patterns, token)
-  let matched = false
-  for (const pattern of entry.patterns.split(',')) {
-    const negated = pattern.startsWith('!')
-    const glob = negated ? pattern.slice(1) : pattern
-    if (globToRegExp(glob.toLowerCase()).test(token)) {
-      if (negated) return false
-      matched = true
-    }
-  }
-
-  return matched
+  return compileHostField(entry.patterns)(hostToken(host.toLowerCase(), port))
 }
 
-function hashedMatches(field: string, token: string): boolean {
+/** A lowercased `hostToken` to whether it is named by one host field. */
+export type HostFieldMatcher = (token: string) => boolean
+
+/**
+ * Compiles a host field once: a hashed `|1|salt|hash` entry costs one HMAC per name asked, a
+ * pattern list one RegExp per wildcard pattern (plain names are compared as strings). A negated
+ * pattern that matches wins over every other, as in OpenSSH's match_hostname.
+ */
+export function compileHostField(field: string): HostFieldMatcher {
+  if (field.startsWith('|1|')) return compileHashed(field)
+  const positive: Array<(token: string) => boolean> = []
+  const negative: Array<(token: string) => boolean> = []
+  for (const pattern of field.split(',')) {
+    const negated = pattern.startsWith('!')
+    const glob = (negated ? pattern.slice(1) : pattern).toLowerCase()
+    const test = /[*?]/.test(glob) ? regExpTest(globToRegExp(glob)) : (token: string) => token === glob
+    ;(negated ? negative : positive).push(test)
+  }
+
+  return (token) => !negative.some((test) => test(token)) && positive.some((test) => test(token))
+}
+
+/** Plain host names of a field with no wildcard, negation or hash (lowercased), else undefined. */
+export function plainHostNames(field: string): string[] | undefined {
+  if (field.startsWith('|') || /[*?!]/.test(field)) return undefined
+  return field.split(',').map((name) => name.toLowerCase())
+}
+
+function regExpTest(pattern: RegExp): (token: string) => boolean {
+  return (token) => pattern.test(token)
+}
+
+function compileHashed(field: string): HostFieldMatcher {
   const parts = field.split('|')
   const salt = parts[2]
   const hash = parts[3]
-  if (salt === undefined || hash === undefined) return false
-  const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64')
-  return digest === hash
+  if (salt === undefined || hash === undefined) return () => false
+  const key = Buffer.from(salt, 'base64')
+  return (token) => createHmac('sha1', key).update(token).digest('base64') === hash
 }
 
 /** A line to append for a newly accepted host, in OpenSSH's plain form. */

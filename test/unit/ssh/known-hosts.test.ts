@@ -4,11 +4,13 @@ import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {decideHostKey} from '../../../src/core/ssh/host-key-policy.js'
+import {KnownHostsIndex} from '../../../src/core/ssh/known-hosts-index.js'
 import {entryMatches, hostToken, keyTypeOfBlob, parseKnownHosts} from '../../../src/core/ssh/known-hosts.js'
 import {fixtures} from '../../helpers/paths.js'
 
 const file = join(fixtures, 'outputs', 'known_hosts')
 const entries = parseKnownHosts(readFileSync(file, 'utf8'), file)
+const index = new KnownHostsIndex([file], entries)
 const key = (n: number) => {
   const [type = '', base64 = ''] = readFileSync(join(fixtures, 'outputs', `known_hosts.key${n}.pub`), 'utf8').split(' ')
   return {type, key: base64.trim()}
@@ -71,12 +73,12 @@ describe('decideHostKey', () => {
   ]
   for (const [title, host, port, keyNumber, check, verdict] of cases) {
     it(`${verdict}: ${title} (${check})`, () => {
-      assert.equal(decideHostKey(entries, {host, port}, key(keyNumber), check).verdict, verdict)
+      assert.equal(decideHostKey(index, {host, port}, key(keyNumber), check).verdict, verdict)
     })
   }
 
   it('names the known_hosts line and the fix when a key changed', () => {
-    const decision = decideHostKey(entries, {host: 'node02', port: 2222}, key(2), 'accept-new')
+    const decision = decideHostKey(index, {host: 'node02', port: 2222}, key(2), 'accept-new')
     assert.equal(decision.verdict, 'changed')
     if (decision.verdict === 'changed') {
       assert.equal(
