@@ -88,6 +88,19 @@ describe('inventory from the command line (no SSH)', () => {
     )
   })
 
+  it("shows each host's bastion (ssh_config ProxyJump), resolved through ssh_config", async () => {
+    const clients = write('jump.conf', 'web1\nplain\n')
+    const sshConfig = write(
+      'jump_ssh_config',
+      'Host web1\n  ProxyJump gate\nHost gate\n  HostName 10.0.0.1\n  User ops\n',
+    )
+    const {code, stdout} = await runCli(['hosts', '--clients', clients, '--ssh-config', sshConfig])
+    assert.equal(code, 0)
+    assert.match(stdout, /^HOST\s+ADDRESS\s+PORT\s+USER\s+JUMP$/m)
+    assert.match(stdout, /^web1\s.*\sops@10\.0\.0\.1:22$/m)
+    assert.match(stdout, /^plain\s.*\s-$/m)
+  })
+
   it('--limit that matches nothing is a usage error', async () => {
     const clients = write('few.conf', 'a\nb\n')
     const {code, stderr} = await runCli(['hosts', '--clients', clients, '--limit', 'zz*'])

@@ -94,30 +94,6 @@ describe('director through a bastion (ProxyJump / -J) against a real sshd fleet'
     assert.deepEqual(direct.forwards, [])
   })
 
-  it('a dead bastion is the failure of every host behind it, named, exit 1', async () => {
-    await fleet.stopHost(BASTION)
-    try {
-      const {code, json, stdout} = await runCliJson<StatusReport>(
-        ['status', '--no-icmp', '--clients', targets, '--ssh-config', proxyJumpConfig],
-        {env: fleet.env()},
-      )
-      assert.equal(code, 1)
-      assert.equal(json.online, 0)
-      for (const host of json.hosts) {
-        assert.ok(!host.ssh.ok)
-        assert.equal(host.ssh.failure.kind, 'refused')
-        assert.equal(
-          host.ssh.failure.message,
-          `bastion ${bastion}: connection refused by ${bastion}:${fleet.port}: is sshd running on that port?`,
-        )
-      }
-
-      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace')
-    } finally {
-      await fleet.startHost(BASTION)
-    }
-  })
-
   it('a bastion whose host key changed is refused: every host behind it fails host-key-changed', async () => {
     const {faults} = fleet
     assert.ok(faults)
@@ -156,20 +132,26 @@ describe('director through a bastion (ProxyJump / -J) against a real sshd fleet'
     ['SIGTERM', 143],
   ] as const) {
     it(`${signal}: exit ${exitCode} and the bastion keeps no session of ours`, async () => {
-      const {code} = await runCli(['run', '-c', 'sleep 30', '--clients', targets, '-J', bastion], {
-        env: fleet.env(),
-        cwd: fleet.dir,
-        interruptWhen: () => TARGETS.every((i) => fleet.processesOn(i).some((p) => p.command === 'sleep 30')),
-        interruptSignal: signal,
-      })
-      assert.equal(code, exitCode)
-      // sshd names a login's processes after its user ("sshd: <user> [priv]"): none is left.
+      // sshd names a login's processes after its user ("sshd: <user> [priv]").
       const {user} = fleet.host(BASTION)
       const sessions = (): string[] =>
         fleet
           .processesOn(BASTION)
           .map((p) => p.command)
           .filter((command) => command.includes(user))
+      let seen: string[] = []
+      const {code} = await runCli(['run', '-c', 'sleep 30', '--clients', targets, '-J', bastion], {
+        env: fleet.env(),
+        cwd: fleet.dir,
+        interruptWhen() {
+          const sleeping = TARGETS.every((i) => fleet.processesOn(i).some((p) => p.command === 'sleep 30'))
+          seen = sleeping ? sessions() : []
+          return sleeping
+        },
+        interruptSignal: signal,
+      })
+      assert.equal(code, exitCode)
+      assert.notDeepEqual(seen, [], 'the bastion showed our login while the hosts ran')
       assert.ok(await waitFor(() => sessions().length === 0, 10_000), sessions().join('; '))
     })
   }
@@ -192,7 +174,71 @@ describe('director through a bastion (ProxyJump / -J) against a real sshd fleet'
     })
   })
 
-  it('a bastion lost mid-command: the host on it fails, and the hosts after it fail naming the bastion', async () => {
+  it('a bastion login lost mid-command (sshd restarted the session) is made again once, for the hosts after it', async () => {
+    const {user} = fleet.host(BASTION)
+    const sessionPids = (): number[] =>
+      fleet
+        .processesOn(BASTION)
+        .filter((p) => p.command.includes(user))
+        .map((p) => p.pid)
+    const {code, json, logins, forwards} = await bastionLog(fleet, async () => {
+      const running = runCliJson<RunReport>(
+        [
+          'run',
+          '-c',
+          `[ "$(hostname)" != fleet-h${TARGETS[0]} ] || sleep 20`,
+          '--clients',
+          targets,
+          '-J',
+          bastion,
+          '-f',
+          '1',
+        ],
+        {env: fleet.env(), cwd: fleet.dir},
+      )
+      const first = fleet.host(TARGETS[0] ?? 1)
+      // Host 1 runs through the bastion: its login dies (its sshd session processes killed), the listener stays.
+      const onFirst = await waitFor(() => fleet.processesOn(first.index).some((p) => p.command === 'sleep 20'), 30_000)
+      const pids = onFirst ? sessionPids() : []
+      assert.notDeepEqual(pids, [], 'the bastion shows our login')
+      for (const pid of pids) process.kill(pid, 'SIGKILL')
+      return running
+    })
+    assert.equal(code, 1)
+    assert.deepEqual(
+      json.hosts.map((host) => host.state === 'ok'),
+      [false, true, true],
+    )
+    assert.equal(logins, 2)
+    assert.deepEqual(forwards, expectedForwards())
+  })
+
+  // The tests below restart the bastion's sshd: the fleet then no longer sees its sessions' processes.
+  it('a dead bastion is the failure of every host behind it, named, exit 1', async () => {
+    await fleet.stopHost(BASTION)
+    try {
+      const {code, json, stdout} = await runCliJson<StatusReport>(
+        ['status', '--no-icmp', '--clients', targets, '--ssh-config', proxyJumpConfig],
+        {env: fleet.env()},
+      )
+      assert.equal(code, 1)
+      assert.equal(json.online, 0)
+      for (const host of json.hosts) {
+        assert.ok(!host.ssh.ok)
+        assert.equal(host.ssh.failure.kind, 'refused')
+        assert.equal(
+          host.ssh.failure.message,
+          `bastion ${bastion}: connection refused by ${bastion}:${fleet.port}: is sshd running on that port?`,
+        )
+      }
+
+      assert.doesNotMatch(stdout, /\n\s+at /, 'no stack trace')
+    } finally {
+      await fleet.startHost(BASTION)
+    }
+  })
+
+  it('a bastion that dies mid-command: the host on it fails, the hosts after it fail naming the bastion', async () => {
     const running = runCliJson<RunReport>(['run', '-c', 'sleep 20', '--clients', targets, '-J', bastion, '-f', '1'], {
       env: fleet.env(),
       cwd: fleet.dir,
@@ -207,8 +253,9 @@ describe('director through a bastion (ProxyJump / -J) against a real sshd fleet'
         json.hosts.map((host) => host.state === 'ok'),
         TARGETS.map(() => false),
       )
+      // One login again (refused: the bastion is down), its failure every later host's.
       for (const host of json.hosts.slice(1)) {
-        assert.equal(host.failure?.kind, 'connection-lost')
+        assert.equal(host.failure?.kind, 'refused')
         assert.match(host.failure.message, new RegExp(`^bastion ${bastion.replaceAll('.', String.raw`\.`)}: `))
       }
     } finally {

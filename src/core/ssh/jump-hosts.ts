@@ -33,7 +33,7 @@ export class JumpHosts {
     const key = `${jump.user}@${hostToken(jump.address, jump.port)}`
     let bastion = this.bastions.get(key)
     if (bastion === undefined) {
-      bastion = new Bastion(jump, login(jump, this.signal), this.concurrency)
+      bastion = new Bastion(jump, async () => login(jump, this.signal), this.concurrency)
       this.bastions.set(key, bastion)
     }
 
@@ -49,19 +49,21 @@ export class JumpHosts {
 
 /**
  * One bastion's login, shared. A login that failed (down, refused, auth, changed host key) is
- * the failure of every host behind it, named `bastion <name>: ...`; it is not tried again.
+ * the failure of every host behind it, named `bastion <name>: ...`; it is not tried again. A
+ * login lost after it worked (the bastion restarted) is made again once, by the next host.
  */
 export class Bastion {
   private readonly slots: LimitFunction
+  private session: Promise<SshSession>
+  private opened: SshSession | undefined
 
   constructor(
     readonly host: Host,
-    private readonly session: Promise<SshSession>,
+    private readonly login: () => Promise<SshSession>,
     concurrency: number,
   ) {
     this.slots = pLimit(concurrency)
-    // The failure is each target's to report, when it asks for its channel.
-    session.catch(() => undefined)
+    this.session = this.logIn()
   }
 
   /** Runs one target's connect and login holding one of the bastion's slots (the rest queue). */
@@ -71,6 +73,7 @@ export class Bastion {
 
   /** A connection from the bastion to `host`; a HostFailure naming the bastion when there is none. */
   async forward(host: Host): Promise<Duplex> {
+    if (this.opened?.closed) this.session = this.logIn()
     const session = await this.session.catch((error: unknown) => {
       throw this.named(error)
     })
@@ -88,6 +91,19 @@ export class Bastion {
       (session) => session.close(),
       () => undefined,
     )
+  }
+
+  private logIn(): Promise<SshSession> {
+    this.opened = undefined
+    const session = this.login()
+    // A failure is each target's to report, when it asks for its channel.
+    session.then(
+      (opened) => {
+        this.opened = opened
+      },
+      () => undefined,
+    )
+    return session
   }
 
   private named(error: unknown): unknown {

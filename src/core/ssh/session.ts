@@ -67,6 +67,11 @@ export class SshSession {
     })
   }
 
+  /** True once the connection has gone (an error, or closed by either side). */
+  get closed(): boolean {
+    return this.lost !== undefined
+  }
+
   /** Runs a command (through the user's login shell, as sshd does) and collects its output. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     return this.command(command, options.signal, async (remote) => collect(remote, options, this.host.name))
