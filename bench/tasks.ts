@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import type {TaskListReport} from '../src/core/tasks/list-tasks.js'
+import type {TaskListReport} from '../src/core/tasks/types.js'
 
 import {startFleet} from '../fixtures/fleet/fleet.js'
 import {killLeftoverTasks, waitFor} from '../test/helpers/tasks.js'

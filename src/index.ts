@@ -14,6 +14,7 @@ export {type DataOptions, distributeData} from './api/data.js'
 export {FLEET_DEFAULTS} from './api/fleet-defaults.js'
 export type {FleetOptions} from './api/fleet-options.js'
 export {type InventorySource, loadInventory, type LoadInventoryOptions} from './api/inventory.js'
+export {keep, type KeepOptions} from './api/keep.js'
 export {mkdir, type MkdirOptions} from './api/mkdir.js'
 export {run, type RunOptions} from './api/run.js'
 export {status, type StatusOptions} from './api/status.js'
@@ -42,10 +43,21 @@ export type {MkdirReport} from './core/mkdir/mkdir-on-hosts.js'
 export type {RunEvents, RunOnFleetReport} from './core/run/run-on-fleet.js'
 export type {HostRun, RerunState, RunState} from './core/run/run-report.js'
 export type {HostKeyCheck} from './core/ssh/host-key-policy.js'
+export type {ExecOptions, ExecResult, SshSession} from './core/ssh/session.js'
 export type {HostStatus, IcmpCheck, SshCheck, StatusReport} from './core/status/check-status.js'
-export type {TaskListReport} from './core/tasks/list-tasks.js'
-export type {PruneReport} from './core/tasks/prune-tasks.js'
-export type {StartReport} from './core/tasks/start-tasks.js'
-export type {StopReport, StopSelection} from './core/tasks/stop-tasks.js'
-export type {LogsReport} from './core/tasks/task-logs.js'
+export type {KeepHookOptions} from './core/tasks/keep-file-hooks.js'
+export type {RestartPolicy} from './core/tasks/plan-reconcile.js'
 export type {TaskState} from './core/tasks/task-state.js'
+export type {TaskView} from './core/tasks/task-view.js'
+export type {
+  KeepHooks,
+  KeepReport,
+  LogsReport,
+  PlaceRequest,
+  PruneReport,
+  StartReport,
+  StoppedTask,
+  StopReport,
+  StopSelection,
+  TaskListReport,
+} from './core/tasks/types.js'

@@ -3,7 +3,7 @@ import type {DataEvents, DataReport} from '../core/data/types.js'
 import {DATA_DEFAULTS} from '../core/data/data-defaults.js'
 import {distributeData as distribute} from '../core/data/distribute-data.js'
 import {type PlacementMode} from '../core/data/plan-placement.js'
-import {type FleetOptions, resolveFleet} from './fleet-options.js'
+import {type FleetOptions, withFleet} from './fleet-options.js'
 
 export interface DataOptions extends FleetOptions {
   /** The local folder of data files, walked recursively. */
@@ -33,7 +33,6 @@ export interface DataOptions extends FleetOptions {
  * md5-verified on the host's disk before its source is deleted; resumable.
  */
 export async function distributeData(options: DataOptions): Promise<DataReport> {
-  const {hosts, all, connect, fanOut} = resolveFleet(options)
   const request = {
     dir: options.dir,
     project: options.project,
@@ -45,5 +44,7 @@ export async function distributeData(options: DataOptions): Promise<DataReport> 
     dryRun: options.dryRun ?? false,
     remoteRoot: options.remoteRoot ?? DATA_DEFAULTS.remoteRoot,
   }
-  return distribute({all, selected: hosts}, request, {connect, fanOut, events: options.events ?? {}})
+  return withFleet(options, async ({hosts, all, connect, fanOut}) =>
+    distribute({all, selected: hosts}, request, {connect, fanOut, events: options.events ?? {}}),
+  )
 }

@@ -7,4 +7,6 @@ export const FLEET_DEFAULTS = {
   connectTimeout: 10,
   retries: 2,
   hostKeyCheck: 'accept-new',
+  /** Logins in flight through one bastion at once: see the README's measurements. */
+  jumpConcurrency: 8,
 } as const

@@ -5,6 +5,7 @@ import type {ConnectOptions} from '../core/ssh/connect.js'
 import type {HostKeyCheck} from '../core/ssh/host-key-policy.js'
 
 import {checkOpenFiles, readOpenFilesLimit} from '../core/fanout/open-files.js'
+import {overrideJump} from '../core/inventory/load-hosts.js'
 import {makeConnectOptions} from '../core/ssh/connect-options.js'
 import {FLEET_DEFAULTS} from './fleet-defaults.js'
 
@@ -29,6 +30,13 @@ export interface FleetOptions {
   knownHosts?: string | undefined
   /** `strict`, `accept-new` (default) or `off`; a changed key is refused unless `off`. */
   hostKeyCheck?: HostKeyCheck | undefined
+  /**
+   * The bastion of every host, `[user@]host[:port]` (`-J`), in place of ssh_config's ProxyJump;
+   * `none`: every host direct. Default: each host's ProxyJump.
+   */
+  jump?: string | undefined
+  /** Logins in flight through one bastion at once (`--jump-concurrency`); default 8. */
+  jumpConcurrency?: number | undefined
   /** Ends the command early (as Ctrl-C does): sessions close and the report says what was done. */
   signal?: AbortSignal | undefined
   /** Where SSH_AUTH_SOCK is read from; default `process.env`. */
@@ -46,8 +54,9 @@ export interface ResolvedFleet {
 /**
  * Turns the options into what the core takes: keys and known_hosts are read once per command.
  * A fan-out the file descriptor limit (`ulimit -n`) cannot hold is a UsageError, before any login.
+ * Whoever resolves the fleet closes its bastions (`connect.jumps.close()`): see withFleet.
  */
-export function resolveFleet(options: FleetOptions): ResolvedFleet {
+function resolveFleet(options: FleetOptions): ResolvedFleet {
   const connect = makeConnectOptions({
     connectTimeoutSeconds: options.connectTimeout ?? FLEET_DEFAULTS.connectTimeout,
     retries: options.retries ?? FLEET_DEFAULTS.retries,
@@ -55,6 +64,8 @@ export function resolveFleet(options: FleetOptions): ResolvedFleet {
     knownHostsFile: options.knownHosts,
     identity: options.identity,
     env: options.env ?? process.env,
+    jumpConcurrency: options.jumpConcurrency ?? FLEET_DEFAULTS.jumpConcurrency,
+    signal: options.signal,
   })
   const concurrency = options.concurrency ?? FLEET_DEFAULTS.concurrency
   checkOpenFiles(Math.min(concurrency, options.inventory.hosts.length), readOpenFilesLimit())
@@ -63,5 +74,16 @@ export function resolveFleet(options: FleetOptions): ResolvedFleet {
     signal: options.signal,
     timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
   }
-  return {hosts: options.inventory.hosts, all: options.inventory.all, connect, fanOut}
+  const inventory = options.jump === undefined ? options.inventory : overrideJump(options.inventory, options.jump)
+  return {hosts: inventory.hosts, all: inventory.all, connect, fanOut}
+}
+
+/** Runs one command's work on the resolved fleet, then closes the bastion logins it opened, whatever happened. */
+export async function withFleet<T>(options: FleetOptions, work: (fleet: ResolvedFleet) => Promise<T>): Promise<T> {
+  const fleet = resolveFleet(options)
+  try {
+    return await work(fleet)
+  } finally {
+    fleet.connect.jumps.close()
+  }
 }

@@ -1,5 +1,5 @@
 import {mkdirOnHosts, type MkdirReport} from '../core/mkdir/mkdir-on-hosts.js'
-import {type FleetOptions, resolveFleet} from './fleet-options.js'
+import {type FleetOptions, withFleet} from './fleet-options.js'
 
 export interface MkdirOptions extends FleetOptions {
   /** The parent on each host: `~`, relative to the login home, or absolute. */
@@ -12,7 +12,6 @@ export interface MkdirOptions extends FleetOptions {
 
 /** `director mkdir`: creates `<path>/<dirName>` on every host at once, over SFTP. */
 export async function mkdir(options: MkdirOptions): Promise<MkdirReport> {
-  const {hosts, connect, fanOut} = resolveFleet(options)
   const request = {path: options.path, dirName: options.dirName, parents: options.parents ?? false}
-  return mkdirOnHosts(hosts, request, connect, fanOut)
+  return withFleet(options, async ({hosts, connect, fanOut}) => mkdirOnHosts(hosts, request, connect, fanOut))
 }

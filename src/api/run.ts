@@ -2,7 +2,7 @@ import type {RerunState} from '../core/run/run-report.js'
 
 import {type RunEvents, runOnFleet, type RunOnFleetReport} from '../core/run/run-on-fleet.js'
 import {RUN_DEFAULTS} from '../core/run/run-request.js'
-import {type FleetOptions, resolveFleet} from './fleet-options.js'
+import {type FleetOptions, withFleet} from './fleet-options.js'
 
 export interface RunOptions extends FleetOptions {
   /** A local script to upload and run (relative to `cwd`); or give `command`. */
@@ -32,7 +32,6 @@ export interface RunOptions extends FleetOptions {
  * code and output files land in `<outDir>/<project>/<run id>/<host>/`, with summary.json.
  */
 export async function run(options: RunOptions): Promise<RunOnFleetReport> {
-  const {hosts, connect, fanOut} = resolveFleet(options)
   const request = {
     script: options.script,
     args: options.args ?? [],
@@ -44,5 +43,7 @@ export async function run(options: RunOptions): Promise<RunOnFleetReport> {
     outDir: options.outDir ?? RUN_DEFAULTS.outDir,
     cwd: options.cwd ?? process.cwd(),
   }
-  return runOnFleet(hosts, request, {connect, fanOut, ...(options.events && {events: options.events})})
+  return withFleet(options, async ({hosts, connect, fanOut}) =>
+    runOnFleet(hosts, request, {connect, fanOut, ...(options.events && {events: options.events})}),
+  )
 }

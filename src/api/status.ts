@@ -1,5 +1,5 @@
 import {checkStatus, type StatusReport} from '../core/status/check-status.js'
-import {type FleetOptions, resolveFleet} from './fleet-options.js'
+import {type FleetOptions, withFleet} from './fleet-options.js'
 
 export interface StatusOptions extends FleetOptions {
   /** Ping each host twice first (`--no-icmp`: false); default true. */
@@ -10,6 +10,7 @@ export interface StatusOptions extends FleetOptions {
 
 /** `director status`: two ICMP pings and an SSH login per host, every host at once. */
 export async function status(options: StatusOptions): Promise<StatusReport> {
-  const {hosts, connect, fanOut} = resolveFleet(options)
-  return checkStatus(hosts, {connect, fanOut, icmp: options.icmp ?? true, homes: options.homes ?? false})
+  return withFleet(options, async ({hosts, connect, fanOut}) =>
+    checkStatus(hosts, {connect, fanOut, icmp: options.icmp ?? true, homes: options.homes ?? false}),
+  )
 }

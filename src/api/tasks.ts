@@ -1,16 +1,24 @@
 import type {TaskState} from '../core/tasks/task-state.js'
+import type {
+  LogsReport,
+  PruneReport,
+  StartReport,
+  StopReport,
+  StopSelection,
+  TaskListReport,
+} from '../core/tasks/types.js'
 
 import {resolveStateDir} from '../core/local/state-file.js'
 import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
-import {listTasks as list, type TaskListReport} from '../core/tasks/list-tasks.js'
-import {pruneTasks as prune, type PruneReport} from '../core/tasks/prune-tasks.js'
-import {startTasks as start, type StartReport} from '../core/tasks/start-tasks.js'
-import {stopTasks as stop, type StopReport, type StopSelection} from '../core/tasks/stop-tasks.js'
+import {listTasks as list} from '../core/tasks/list-tasks.js'
+import {pruneTasks as prune} from '../core/tasks/prune-tasks.js'
+import {startTasks as start} from '../core/tasks/start-tasks.js'
+import {stopTasks as stop} from '../core/tasks/stop-tasks.js'
 import {DEFAULT_GRACE_SECONDS} from '../core/tasks/task-defaults.js'
-import {type LogsReport, readTaskLog} from '../core/tasks/task-logs.js'
+import {readTaskLog} from '../core/tasks/task-logs.js'
 import {readTaskRecords} from '../core/tasks/task-store.js'
 import {taskWhat} from '../core/tasks/task-what.js'
-import {type FleetOptions, resolveFleet} from './fleet-options.js'
+import {type FleetOptions, type ResolvedFleet, withFleet} from './fleet-options.js'
 
 /** What every task command takes besides the fleet: where the tasks live, here and on the hosts. */
 export interface TaskOptions extends FleetOptions {
@@ -22,14 +30,14 @@ export interface TaskOptions extends FleetOptions {
   cwd?: string | undefined
 }
 
-/** The fleet, the records' folder and the remote root every task command works with. */
-function resolveTasks(options: TaskOptions): ReturnType<typeof resolveFleet> & {stateDir: string; remoteRoot: string} {
+type TaskFleet = ResolvedFleet & {stateDir: string; remoteRoot: string}
+
+/** Runs a task command's work with the fleet, the records' folder and the remote root (see withFleet). */
+export async function withTasks<T>(options: TaskOptions, work: (fleet: TaskFleet) => Promise<T>): Promise<T> {
   const cwd = options.cwd ?? process.cwd()
-  return {
-    ...resolveFleet(options),
-    stateDir: resolveStateDir(options.stateDir, options.env ?? process.env, cwd),
-    remoteRoot: options.remoteRoot ?? DEFAULT_REMOTE_ROOT,
-  }
+  const stateDir = resolveStateDir(options.stateDir, options.env ?? process.env, cwd)
+  const remoteRoot = options.remoteRoot ?? DEFAULT_REMOTE_ROOT
+  return withFleet(options, async (fleet) => work({...fleet, stateDir, remoteRoot}))
 }
 
 export interface StartTasksOptions extends TaskOptions {
@@ -46,10 +54,11 @@ export interface StartTasksOptions extends TaskOptions {
 
 /** `director task start`: starts detached tasks on the hosts, each in a sandbox of its own host. */
 export async function startTasks(options: StartTasksOptions): Promise<StartReport> {
-  const {hosts, connect, fanOut, stateDir, remoteRoot} = resolveTasks(options)
   const what = taskWhat(options.script, options.args ?? [], options.command, options.cwd ?? process.cwd())
-  const request = {what, project: options.project ?? DEFAULT_PROJECT, remoteRoot, count: options.count, stateDir}
-  return start(hosts, request, {connect, fanOut, remoteRoot})
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
+    const request = {what, project: options.project ?? DEFAULT_PROJECT, remoteRoot, count: options.count, stateDir}
+    return start(hosts, request, {connect, fanOut, remoteRoot})
+  })
 }
 
 export interface ListTasksOptions extends TaskOptions {
@@ -63,9 +72,10 @@ export interface ListTasksOptions extends TaskOptions {
 
 /** `director task list`: the tasks as their hosts show them (states, exit codes, signals). */
 export async function listTasks(options: ListTasksOptions): Promise<TaskListReport> {
-  const {hosts, connect, fanOut, stateDir, remoteRoot} = resolveTasks(options)
   const history = {states: options.states, all: options.all ?? false}
-  return list(hosts, readTaskRecords(stateDir), {connect, fanOut, remoteRoot, project: options.project}, history)
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
+    list(hosts, readTaskRecords(stateDir), {connect, fanOut, remoteRoot, project: options.project}, history),
+  )
 }
 
 export interface StopTasksOptions extends TaskOptions {
@@ -77,13 +87,14 @@ export interface StopTasksOptions extends TaskOptions {
 
 /** `director task stop`: SIGTERM to each chosen task's process group, SIGKILL after the grace. */
 export async function stopTasks(options: StopTasksOptions): Promise<StopReport> {
-  const {hosts, connect, fanOut, stateDir, remoteRoot} = resolveTasks(options)
-  return stop(hosts, readTaskRecords(stateDir), options.select, {
-    connect,
-    fanOut,
-    remoteRoot,
-    graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
-  })
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
+    stop(hosts, readTaskRecords(stateDir), options.select, {
+      connect,
+      fanOut,
+      remoteRoot,
+      graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
+    }),
+  )
 }
 
 export interface TaskLogsOptions extends TaskOptions {
@@ -98,10 +109,11 @@ export interface TaskLogsOptions extends TaskOptions {
 
 /** `director task logs`: a task's stdout or stderr from its sandbox, to `onChunk`. */
 export async function taskLogs(options: TaskLogsOptions): Promise<LogsReport> {
-  const {all, connect, stateDir, fanOut} = resolveTasks(options)
   const request = {id: options.id, stream: options.stream ?? 'stdout', follow: options.follow ?? false}
-  const signal = fanOut.signal ?? new AbortController().signal
-  return readTaskLog(all, readTaskRecords(stateDir), request, {connect, signal, onChunk: options.onChunk})
+  return withTasks(options, async ({all, connect, stateDir, fanOut}) => {
+    const signal = fanOut.signal ?? new AbortController().signal
+    return readTaskLog(all, readTaskRecords(stateDir), request, {connect, signal, onChunk: options.onChunk})
+  })
 }
 
 export interface PruneTasksOptions extends TaskOptions {
@@ -113,7 +125,8 @@ export interface PruneTasksOptions extends TaskOptions {
 
 /** `director task prune`: removes ended tasks' records and sandboxes (never a live task's). */
 export async function pruneTasks(options: PruneTasksOptions): Promise<PruneReport> {
-  const {hosts, connect, fanOut, stateDir, remoteRoot} = resolveTasks(options)
-  const request = {stateDir, olderThanMs: (options.olderThan ?? 0) * 1000}
-  return prune(hosts, request, {connect, fanOut, remoteRoot, project: options.project})
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
+    const request = {stateDir, olderThanMs: (options.olderThan ?? 0) * 1000}
+    return prune(hosts, request, {connect, fanOut, remoteRoot, project: options.project})
+  })
 }

@@ -23,6 +23,8 @@ export interface ConnectionFlagValues {
   identity?: string | undefined
   'known-hosts'?: string | undefined
   'host-key-check': string
+  jump?: string | undefined
+  'jump-concurrency': number
 }
 
 export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -109,6 +111,8 @@ export abstract class DirectorCommand<T extends typeof Command> extends Command 
       identity: flags.identity,
       knownHosts: flags['known-hosts'],
       hostKeyCheck: flags['host-key-check'] as HostKeyCheck,
+      jump: flags.jump,
+      jumpConcurrency: flags['jump-concurrency'],
       signal: this.signal,
     }
   }

@@ -76,6 +76,18 @@ export const connectionFlags = {
     description: 'known_hosts file (default: ssh_config UserKnownHostsFile, ~/.ssh/known_hosts)',
     helpValue: 'FILE',
   }),
+  jump: Flags.string({
+    char: 'J',
+    description:
+      "reach every host through this bastion, as ssh -J: one login to it carries every host's connection (default: ssh_config ProxyJump; none: direct)",
+    helpValue: '[USER@]HOST[:PORT]',
+  }),
+  'jump-concurrency': Flags.integer({
+    default: FLEET_DEFAULTS.jumpConcurrency,
+    description: 'logins in flight through one bastion at once; the other hosts queue for their turn',
+    min: 1,
+    max: 1024,
+  }),
   'host-key-check': Flags.string({
     default: FLEET_DEFAULTS.hostKeyCheck,
     description:

@@ -1,15 +1,13 @@
 import {Args, Flags} from '@oclif/core'
-import {join} from 'node:path'
 
-import type {KeepReport} from '../core/tasks/keep-tasks.js'
 import type {RestartPolicy} from '../core/tasks/plan-reconcile.js'
+import type {KeepReport} from '../core/tasks/types.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../cli/flags.js'
 import {stateDirOf} from '../cli/local-flags.js'
 import {projectFlag, taskFlags} from '../cli/task-flags.js'
-import {DEFAULT_GRACE_SECONDS} from '../core/tasks/task-defaults.js'
-import {taskWhat} from '../core/tasks/task-what.js'
+import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
 
 export default class Keep extends DirectorCommand<typeof Keep> {
   static override args = {
@@ -25,7 +23,7 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
     command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script'}),
     project: projectFlag,
     interval: durationFlag({
-      default: 15_000,
+      default: DEFAULT_KEEP_INTERVAL_SECONDS * 1000,
       description: 'time between two checks, e.g. 15s (a bare number is seconds)',
     }),
     restart: Flags.string({
@@ -56,30 +54,23 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
   public async run(): Promise<KeepReport> {
     const {args, flags} = this
     const inventory = this.loadInventory(flags)
-    const {keepTasks} = await import('../core/tasks/keep-tasks.js')
-    const {findHooks} = await import('../core/tasks/keep-hooks.js')
-    const {resolveFleet} = await import('../api/fleet-options.js')
-    const {connect, fanOut} = resolveFleet(this.fleetOptions(flags, inventory))
-    const request = {
-      what: taskWhat(args.script, this.positionals.slice(2), flags.command, process.cwd()),
+    const {keep} = await import('../api/keep.js')
+    // Ended by the stop file: exit 0; by Ctrl-C or SIGTERM: the base command's 130 or 143.
+    return keep({
+      ...this.fleetOptions(flags, inventory),
+      count: args.count,
+      script: args.script,
+      args: this.positionals.slice(2),
+      command: flags.command,
       project: flags.project,
       remoteRoot: flags['remote-root'],
       stateDir: stateDirOf(flags),
-      desired: {count: args.count, restart: flags.restart as RestartPolicy},
-      intervalSeconds: flags.interval / 1000,
+      restart: flags.restart as RestartPolicy,
+      interval: flags.interval / 1000,
+      grace: flags.grace / 1000,
       stopOnExit: flags['stop-on-exit'],
-      graceSeconds: flags.grace / 1000,
-      hooks: findHooks(
-        {health: flags.health, init: flags.init, maintenance: flags.maintenance},
-        flags.hooks ?? join(flags.project, 'hooks'),
-      ),
-    }
-    // Ended by the stop file: exit 0; by Ctrl-C or SIGTERM: the base command's 130 or 143.
-    return keepTasks(inventory.hosts, request, {
-      connect,
-      fanOut,
-      remoteRoot: flags['remote-root'],
-      signal: this.signal,
+      hooks: {health: flags.health, init: flags.init, maintenance: flags.maintenance},
+      hooksDir: flags.hooks,
       onLog: (line) => this.log(line),
     })
   }

@@ -7,8 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 
-import type {StartReport} from '../../src/core/tasks/start-tasks.js'
-import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
+import type {StartReport, StopReport} from '../../src/core/tasks/types.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'

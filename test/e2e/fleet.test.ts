@@ -478,7 +478,7 @@ describe('fleet lifecycle', () => {
         return true
       })
       assert.equal(existsSync(dir), false)
-      await assert.rejects(startFleet({hosts: 65}), /hosts must be an integer from 1 to 64/)
+      await assert.rejects(startFleet({hosts: 129}), /hosts must be an integer from 1 to 128/)
     } finally {
       server.close()
     }

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
+import type {TaskListReport} from '../../src/core/tasks/types.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'
@@ -255,5 +255,76 @@ describe('director keep on a fleet of 3 hosts', () => {
     }
 
     assert.deepEqual(liveTaskProcesses('hp'), [], 'no task of hp left on any host')
+  })
+
+  test('library: keep 3 with function hooks (health over the session, init, maintenance, place)', async () => {
+    const {keep, loadInventory} = await import('../../src/index.js')
+    const inventory = loadInventory({file: fleet().clientsConf, sshConfig: fleet().sshConfig, env: env()})
+    const target = fleet().host(2).address
+    const sick = new Set<string>()
+    const inits: string[] = []
+    const wrongSession: string[] = []
+    let cycles = 0
+    const controller = new AbortController()
+    const kept = keep({
+      inventory,
+      env: env(),
+      stateDir,
+      count: 3,
+      command: 'sleep 300',
+      project: 'lib',
+      interval: 1,
+      grace: 1,
+      stopOnExit: true,
+      signal: controller.signal,
+      hooks: {
+        // Healthy while its pid lives on the host the session reaches, unless marked sick.
+        async health(task, session) {
+          if (session.host.name !== task.host) wrongSession.push(`${task.id}: ${session.host.name}`)
+          const probe = await session.exec(`kill -0 ${task.pid}`)
+          return probe.code === 0 && !sick.has(task.id)
+        },
+        init(host) {
+          inits.push(host.name)
+        },
+        maintenance() {
+          cycles += 1
+        },
+        // Every task on host 2, whatever keep would pick.
+        place: (_hosts, _tasks, request) => Array.from({length: request.count}, () => target),
+      },
+    })
+    try {
+      assert.ok(await waitFor(async () => (await running('lib')).length === 3, 20_000), 'three tasks run')
+      assert.equal(taskIdsOn(fleet(), target).length, 3, 'all three live on the host place chose')
+      const [victim] = await running('lib')
+      assert.ok(victim?.pid)
+      sick.add(victim.id)
+      const replaced = await waitFor(async () => {
+        const now = await running('lib')
+        return now.length === 3 && !now.some((t) => t.id === victim.id)
+      }, 15_000)
+      assert.ok(replaced, 'the unhealthy task was replaced')
+      assert.ok(
+        await waitFor(async () => !isAliveOn(fleet(), target, victim.pid ?? 0), 15_000),
+        'the unhealthy task was stopped on its host',
+      )
+    } finally {
+      controller.abort()
+    }
+
+    const report = await kept
+    assert.equal(report.endedBy, 'signal')
+    assert.ok(report.started >= 4, `started ${report.started}`)
+    assert.deepEqual(
+      [...inits].sort(),
+      fleet()
+        .hosts.map((h) => h.address)
+        .sort(),
+      'init once per host',
+    )
+    assert.ok(cycles >= 2 && cycles === report.cycles, `maintenance ran each cycle: ${cycles} of ${report.cycles}`)
+    assert.deepEqual(wrongSession, [], "health got a session to the task's own host")
+    assert.deepEqual(liveTaskProcesses('lib'), [], 'stopOnExit stopped every task of lib on the hosts')
   })
 })

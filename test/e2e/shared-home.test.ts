@@ -9,7 +9,7 @@ import type {DataReport} from '../../src/core/data/types.js'
 import type {MkdirReport} from '../../src/core/mkdir/mkdir-on-hosts.js'
 import type {RunOnFleetReport} from '../../src/core/run/run-on-fleet.js'
 import type {StatusReport} from '../../src/core/status/check-status.js'
-import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
+import type {TaskListReport} from '../../src/core/tasks/types.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {runCli, runCliJson} from '../helpers/cli.js'

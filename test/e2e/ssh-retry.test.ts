@@ -59,7 +59,7 @@ describe('handshake retries against a host that drops connections before the ban
     line: 1,
   })
   const options = (retries: number) =>
-    makeConnectOptions({connectTimeoutSeconds: 5, retries, hostKeyCheck: 'accept-new', env: {}})
+    makeConnectOptions({connectTimeoutSeconds: 5, retries, hostKeyCheck: 'accept-new', env: {}, jumpConcurrency: 1})
 
   before(async () => {
     fleet = await startFleet({hosts: 1})

@@ -21,11 +21,8 @@ import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {promisify} from 'node:util'
 
-import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
-import type {PruneReport} from '../../src/core/tasks/prune-tasks.js'
-import type {StartReport} from '../../src/core/tasks/start-tasks.js'
-import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
 import type {TaskRecord} from '../../src/core/tasks/task-store.js'
+import type {PruneReport, StartReport, StopReport, TaskListReport} from '../../src/core/tasks/types.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {readProcStat} from '../../src/core/local/process-info.js'

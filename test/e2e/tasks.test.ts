@@ -8,10 +8,7 @@ import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import type {TaskListReport} from '../../src/core/tasks/list-tasks.js'
-import type {PruneReport} from '../../src/core/tasks/prune-tasks.js'
-import type {StartReport} from '../../src/core/tasks/start-tasks.js'
-import type {StopReport} from '../../src/core/tasks/stop-tasks.js'
+import type {PruneReport, StartReport, StopReport, TaskListReport} from '../../src/core/tasks/types.js'
 
 import {type Fleet, startFleet} from '../../fixtures/fleet/fleet.js'
 import {type CliOptions, runCli, runCliJson} from '../helpers/cli.js'

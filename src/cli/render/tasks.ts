@@ -1,10 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
-import type {TaskListReport} from '../../core/tasks/list-tasks.js'
-import type {PruneReport} from '../../core/tasks/prune-tasks.js'
-import type {StartReport} from '../../core/tasks/start-tasks.js'
-import type {StopReport} from '../../core/tasks/stop-tasks.js'
 import type {TaskState} from '../../core/tasks/task-state.js'
+import type {PruneReport, StartReport, StopReport, TaskListReport} from '../../core/tasks/types.js'
 
 import {formatTable} from './table.js'
 import {formatDuration} from './units.js'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {TaskListReport} from '../../core/tasks/list-tasks.js'
+import type {TaskListReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {LogsReport} from '../../core/tasks/task-logs.js'
+import type {LogsReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'

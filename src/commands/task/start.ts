@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {StartReport} from '../../core/tasks/start-tasks.js'
+import type {StartReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'

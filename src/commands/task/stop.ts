@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {StopReport, StopSelection} from '../../core/tasks/stop-tasks.js'
+import type {StopReport, StopSelection} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../../cli/flags.js'

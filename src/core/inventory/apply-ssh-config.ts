@@ -6,6 +6,7 @@ import type {Host} from './host.js'
 import type {InventoryEntry} from './parse-inventory.js'
 
 import {located, UsageError} from '../errors.js'
+import {parseJump} from './parse-jump.js'
 
 export interface SshConfigContext {
   /** Text of the ssh_config file, or undefined when there is none. */
@@ -19,13 +20,52 @@ type Computed = Record<string, string | string[] | undefined>
 
 /**
  * Resolves inventory entries against ssh_config (HostName, User, Port, IdentityFile,
- * UserKnownHostsFile). A value written in the inventory wins over ssh_config, which wins
- * over the defaults (port 22, the local user). `Match exec` is never run.
+ * UserKnownHostsFile, ProxyJump). A value written in the inventory wins over ssh_config, which
+ * wins over the defaults (port 22, the local user). `Match exec` is never run. A ProxyJump's
+ * bastion is resolved through the same file, as OpenSSH does.
  */
 export function applySshConfig(entries: InventoryEntry[], context: SshConfigContext): Host[] {
+  const lookup = makeLookup(context)
+  return entries.map((entry) => {
+    const {host, proxyJump} = lookup(entry)
+    if (proxyJump === undefined) return host
+    const jump = bastionOf(proxyJump, located(context.file, undefined, `ProxyJump of ${entry.host}`), lookup)
+    return jump === undefined ? host : {...host, jump}
+  })
+}
+
+/**
+ * The bastion `value` names (`-J`'s `[user@]host[:port]`, or `none`: undefined), resolved
+ * through ssh_config as any host. `where` starts the message of a mistake (`--jump`).
+ */
+export function resolveJump(value: string, where: string, context: SshConfigContext): Host | undefined {
+  return bastionOf(value, where, makeLookup(context))
+}
+
+type Lookup = (entry: InventoryEntry) => {host: Host; proxyJump: string | undefined}
+
+function bastionOf(value: string, where: string, lookup: Lookup): Host | undefined {
+  const fail = (message: string): never => {
+    throw new UsageError(`${where}: ${message}`)
+  }
+
+  const entry = parseJump(value, fail)
+  if (entry === undefined) return undefined
+  // No inventory line lists a bastion.
+  const {host, proxyJump} = lookup({...entry, line: 0})
+  // `Host * / ProxyJump bastion` gives the bastion itself as its own jump: that one means none.
+  const own = proxyJump === undefined ? undefined : parseJump(proxyJump, fail)
+  if (own !== undefined && own.host !== entry.host)
+    throw new UsageError(
+      `${where}: bastion ${entry.name} has a ProxyJump of its own (${proxyJump}): multi-hop jumps are not supported`,
+    )
+  return host
+}
+
+function makeLookup(context: SshConfigContext): Lookup {
   const config = context.text === undefined ? undefined : SSHConfig.parse(context.text)
   const home = context.home ?? homedir()
-  return entries.map((entry) => {
+  return (entry) => {
     const computed: Computed = config ? config.compute({Host: entry.host}, {ignoreCase: true, matchExec: false}) : {}
     const hostName = first(computed.hostname)
     const user = entry.user ?? first(computed.user)
@@ -34,7 +74,7 @@ export function applySshConfig(entries: InventoryEntry[], context: SshConfigCont
     // In HostName, %h is the inventory name; in the file paths it is the resolved address.
     const address = hostName === undefined ? entry.host : expandTokens(hostName, base, home)
     const tokens = {...base, h: address}
-    return {
+    const host: Host = {
       name: entry.name,
       address,
       port: port ?? 22,
@@ -50,7 +90,8 @@ export function applySshConfig(entries: InventoryEntry[], context: SshConfigCont
       },
       line: entry.line,
     }
-  })
+    return {host, proxyJump: first(computed.proxyjump)}
+  }
 }
 
 function first(value: string | string[] | undefined): string | undefined {

@@ -14,6 +14,8 @@ export interface Host {
   /** known_hosts files from ssh_config's UserKnownHostsFile; empty means the default. */
   knownHostsFiles: string[]
   origin: {address: SettingOrigin; port: SettingOrigin; user: SettingOrigin}
-  /** Line of the inventory file that listed this host. */
+  /** Line of the inventory file that listed this host (0 for a bastion, which no line lists). */
   line: number
+  /** The bastion this host is reached through (ssh_config's ProxyJump, or `-J`); none when absent. */
+  jump?: Host | undefined
 }

@@ -5,7 +5,7 @@ import {join, resolve} from 'node:path'
 import type {Host} from './host.js'
 
 import {UsageError} from '../errors.js'
-import {applySshConfig} from './apply-ssh-config.js'
+import {applySshConfig, resolveJump} from './apply-ssh-config.js'
 import {type ConfigFile, findConfigFile} from './find-config-file.js'
 import {type InventoryGroup, parseInventory} from './parse-inventory.js'
 import {selectHosts} from './select-hosts.js'
@@ -63,6 +63,21 @@ function resolveInventory(text: string, file: ConfigFile, options: Omit<LoadHost
   })
   const hosts = selectHosts(all, options.limit, {file: file.path, groups})
   return {file, sshConfigFile, all, hosts, groups}
+}
+
+/**
+ * The inventory with one bastion for every host (`-J`), resolved through the same ssh_config,
+ * in place of their ProxyJump; `none` takes every host's bastion away. Throws a UsageError.
+ */
+export function overrideJump(inventory: Inventory, value: string): Inventory {
+  const {sshConfigFile} = inventory
+  const jump = resolveJump(value, '--jump', {
+    text: sshConfigFile === undefined ? undefined : readText(sshConfigFile),
+    file: sshConfigFile ?? 'ssh_config',
+    localUser: userInfo().username,
+  })
+  const through = (hosts: Host[]): Host[] => hosts.map((host) => ({...host, jump}))
+  return {...inventory, all: through(inventory.all), hosts: through(inventory.hosts)}
 }
 
 function findSshConfig(options: Omit<LoadHostsOptions, 'clients'>): string | undefined {

@@ -65,3 +65,29 @@ export function classifySshError(
     return failure('handshake-failed', `${target} reset the connection during ${context.stage}`)
   return failure('protocol', `${target}: ${error.message}`)
 }
+
+/** RFC 4254's reason of a channel open failure that the host's policy refused (AllowTcpForwarding, PermitOpen). */
+const ADMINISTRATIVELY_PROHIBITED = 1
+
+/**
+ * Turns a bastion's refusal to open a channel to a target (ssh2's `(SSH) Channel open failure:
+ * <the bastion's reason>`) into the failure of that target, naming the bastion.
+ */
+export function classifyForwardError(
+  error: Error & {reason?: number | string},
+  bastion: string,
+  target: string,
+): Failure {
+  const reason = error.message.replace(/^\(SSH\) Channel open failure: */, '')
+  const via = `bastion ${bastion}`
+  if (error.reason === ADMINISTRATIVELY_PROHIBITED)
+    return failure('refused', `${via} does not forward to ${target} (AllowTcpForwarding or PermitOpen on ${bastion})`)
+  if (/refused/i.test(reason))
+    return failure('refused', `${via}: connection refused by ${target}: is sshd running on that port?`)
+  if (/timed out/i.test(reason)) return failure('timeout', `${via}: TCP connect to ${target} timed out`)
+  if (/unreachable|no route/i.test(reason))
+    return failure('unreachable', `${via}: ${target} is unreachable (${reason})`)
+  if (/unknown host|not known|resolve/i.test(reason))
+    return failure('dns', `${via} cannot resolve ${target.replace(/:\d+$/, '')} (${reason})`)
+  return failure('protocol', `${via} cannot open a connection to ${target}: ${reason || 'no reason given'}`)
+}

@@ -2,6 +2,7 @@ import type {ConnectOptions} from './connect.js'
 import type {HostKeyCheck} from './host-key-policy.js'
 
 import {KeyRing} from './identity.js'
+import {JumpHosts} from './jump-hosts.js'
 import {KnownHostsStore} from './known-hosts-store.js'
 
 export interface ConnectSettings {
@@ -11,9 +12,16 @@ export interface ConnectSettings {
   knownHostsFile?: string | undefined
   identity?: string | undefined
   env: NodeJS.ProcessEnv
+  /** Logins in flight through one bastion at once (`--jump-concurrency`). */
+  jumpConcurrency: number
+  /** Ends a bastion login in progress (Ctrl-C). */
+  signal?: AbortSignal | undefined
 }
 
-/** Builds the options of one command's connections: keys read once, known_hosts read once. */
+/**
+ * Builds the options of one command's connections: keys read once, known_hosts read once, one
+ * login per bastion (its owner calls `jumps.close()` at the end).
+ */
 export function makeConnectOptions(settings: ConnectSettings): ConnectOptions {
   return {
     connectTimeoutMs: settings.connectTimeoutSeconds * 1000,
@@ -23,5 +31,6 @@ export function makeConnectOptions(settings: ConnectSettings): ConnectOptions {
     knownHosts: new KnownHostsStore(),
     keys: new KeyRing(settings.identity),
     agent: settings.env.SSH_AUTH_SOCK || undefined,
+    jumps: new JumpHosts(settings.jumpConcurrency, settings.signal),
   }
 }

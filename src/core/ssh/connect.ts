@@ -1,4 +1,3 @@
-import {type Socket, connect as tcpConnect} from 'node:net'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -6,6 +5,7 @@ import ssh2, {type AnyAuthMethod, type ServerHostKeyAlgorithm} from 'ssh2'
 
 import type {Host} from '../inventory/host.js'
 import type {KeyRing} from './identity.js'
+import type {Bastion, JumpHosts} from './jump-hosts.js'
 import type {KnownHostsStore} from './known-hosts-store.js'
 
 import {type Failure, failure, HostFailure} from '../host-result.js'
@@ -13,6 +13,7 @@ import {classifySshError, type ConnectErrorContext, isTransientHandshakeError} f
 import {decideHostKey, type HostKeyCheck, preferredHostKeyAlgorithms} from './host-key-policy.js'
 import {keyTypeOfBlob} from './known-hosts.js'
 import {type Negotiated, SshSession} from './session.js'
+import {openTransport} from './transport.js'
 
 /** ssh2's host key algorithms, in its default order. */
 const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
@@ -39,17 +40,23 @@ export interface ConnectOptions {
   agent?: string | undefined
   /** Seconds between SSH keepalives, so a host that vanishes mid-command is noticed. */
   keepaliveSeconds?: number
+  /** The command's bastions, for hosts with a `jump`: one login each, closed by its owner. */
+  jumps: JumpHosts
 }
 
 /**
  * Connects and logs in to one host: TCP with Nagle off (an exec round trip drops from ~47 ms
  * to ~4 ms), host key checked against known_hosts, public key auth only (never a password).
- * Retries dropped handshakes with jittered backoff. Throws a HostFailure on any failure.
+ * Retries dropped handshakes with jittered backoff. Throws a HostFailure on any failure. A host
+ * with a `jump` is reached over a channel of its bastion's one login, at most the bastion's
+ * concurrency at once; its connect timeout counts from its turn.
  */
 export async function openSession(host: Host, options: ConnectOptions, signal?: AbortSignal): Promise<SshSession> {
+  const via = host.jump && options.jumps.bastion(host.jump, async (jump, ended) => openSession(jump, options, ended))
+  const once = async (): Promise<SshSession> => connectOnce(host, options, signal, via)
   for (let attempt = 0; ; attempt++) {
     try {
-      return await connectOnce(host, options, signal)
+      return await (via ? via.slot(once) : once())
     } catch (error) {
       const retry = error instanceof RetryableHandshake && attempt < options.retries
       if (!retry) throw error instanceof RetryableHandshake ? new HostFailure(error.failure) : error
@@ -80,7 +87,12 @@ function authMethods(host: Host, options: ConnectOptions): AnyAuthMethod[] {
   return methods
 }
 
-async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSignal): Promise<SshSession> {
+async function connectOnce(
+  host: Host,
+  options: ConnectOptions,
+  signal: AbortSignal | undefined,
+  via: Bastion | undefined,
+): Promise<SshSession> {
   signal?.throwIfAborted()
   const target = host.address.includes(':') ? `[${host.address}]:${host.port}` : `${host.address}:${host.port}`
   const methods = authMethods(host, options)
@@ -103,7 +115,6 @@ async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSi
   let hostKeyFailure: Failure | undefined
 
   return new Promise<SshSession>((resolve, reject) => {
-    const socket: Socket = tcpConnect({host: host.address, port: host.port})
     let settled = false
     const finish = (outcome: Failure | RetryableHandshake | SshSession): void => {
       if (settled) return
@@ -116,7 +127,7 @@ async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSi
       }
 
       client.end()
-      socket.destroy()
+      transport.destroy()
       reject(outcome instanceof RetryableHandshake ? outcome : new HostFailure(outcome))
     }
 
@@ -138,9 +149,12 @@ async function connectOnce(host: Host, options: ConnectOptions, signal?: AbortSi
     )
     signal?.addEventListener('abort', onAbort, {once: true})
 
-    socket.setNoDelay(true)
-    socket.once('error', onError)
-    socket.once('connect', () => {
+    const transport = openTransport(host, via, (error) =>
+      error instanceof HostFailure ? finish(error.failure) : onError(error),
+    )
+    transport.opened.then((socket) => {
+      // None (failed was told), or one that came after the deadline or Ctrl-C (finish destroyed it).
+      if (socket === undefined || settled) return
       stage = 'handshake'
       client.on('error', onError)
       client.once('handshake', (info) => {

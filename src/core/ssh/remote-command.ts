@@ -1,5 +1,4 @@
-import type {Socket} from 'node:net'
-import type {Readable, Writable} from 'node:stream'
+import type {Duplex, Readable, Writable} from 'node:stream'
 import type {ClientChannel} from 'ssh2'
 
 /** How a remote command ended: its status or signal, or undefined when the channel closed without saying. */
@@ -48,7 +47,7 @@ export class ChannelCommand implements RemoteCommand {
 
   constructor(
     private readonly channel: ClientChannel,
-    private readonly socket: Socket,
+    private readonly socket: Duplex,
   ) {
     this.stdin = channel
     this.stdout = channel

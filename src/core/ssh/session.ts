@@ -1,5 +1,5 @@
-import type {Socket} from 'node:net'
-import type {Client, SFTPWrapper} from 'ssh2'
+import type {Duplex} from 'node:stream'
+import type {Client, ClientChannel, SFTPWrapper} from 'ssh2'
 
 import pLimit, {type LimitFunction} from 'p-limit'
 
@@ -46,13 +46,14 @@ export class SshSession {
   private lost: Error | undefined
 
   private readonly client: Client
-  private readonly socket: Socket
+  /** The TCP socket, or for a host behind a bastion the bastion's channel to it. */
+  private readonly socket: Duplex
   readonly host: Host
   /** Milliseconds from TCP connect to a logged-in session. */
   readonly loginMs: number
   readonly negotiated: Negotiated
 
-  constructor(connection: {client: Client; socket: Socket; host: Host; loginMs: number; negotiated: Negotiated}) {
+  constructor(connection: {client: Client; socket: Duplex; host: Host; loginMs: number; negotiated: Negotiated}) {
     this.client = connection.client
     this.socket = connection.socket
     this.host = connection.host
@@ -108,6 +109,21 @@ export class SshSession {
         }
 
         resolve(new ChannelCommand(channel, this.socket))
+      })
+    })
+  }
+
+  /**
+   * Opens a TCP connection from the host to `address:port` (a direct-tcpip channel, as `ssh -W`
+   * does): how a bastion carries a target's connection. Rejects with ssh2's error, whose
+   * message is the host's reason ("Connection refused").
+   */
+  async forward(address: string, port: number): Promise<ClientChannel> {
+    this.throwIfLost()
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, address, port, (error, channel) => {
+        if (error) reject(error)
+        else resolve(channel)
       })
     })
   }

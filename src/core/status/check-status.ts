@@ -58,8 +58,11 @@ export async function checkStatus(hosts: Host[], options: StatusOptions): Promis
   const ping = options.icmp ? findPing(options.path) : undefined
   const icmp = options.icmp ? (ping === undefined ? 'n/a' : 'on') : 'off'
   const results = await runOnHosts(hosts, options.fanOut, async (host, signal) => {
+    // A host behind a bastion need not answer pings from here: its login alone judges it.
     const [icmp, ssh] = await Promise.all([
-      ping === undefined ? ({state: 'skipped'} as const) : icmpPing(ping, host.address, signal),
+      ping === undefined || host.jump !== undefined
+        ? ({state: 'skipped'} as const)
+        : icmpPing(ping, host.address, signal),
       checkLogin(host, options.connect, signal, options.homes === true),
     ])
     return {icmp, ssh}

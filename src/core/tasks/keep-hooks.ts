@@ -1,132 +1,123 @@
-import {spawnSync} from 'node:child_process'
-import {accessSync, constants, statSync} from 'node:fs'
-import {join, posix, resolve} from 'node:path'
-
 import type {Host} from '../inventory/host.js'
-import type {ListTasksOptions} from './list-tasks.js'
+import type {SshSession} from '../ssh/session.js'
 import type {TaskView} from './task-view.js'
+import type {KeepHooks, ListTasksOptions, PlaceRequest} from './types.js'
 
-import {UsageError} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
-import {posixShell, shellJoin} from '../remote/shell-quote.js'
-import {hostBinDir} from './task-paths.js'
-import {uploadReplacing} from './upload-task-file.js'
+import {planTaskPlacement} from './plan-task-placement.js'
 
-/** The hooks of `keep`: local executables, the first two run on the hosts. */
-export interface KeepHooks {
-  /** Run on a task's host, per running task, each cycle: non-zero means the task is unhealthy. */
-  health?: string | undefined
-  /** Run on each host once, before its first task. */
-  init?: string | undefined
-  /** Run here each cycle. */
-  maintenance?: string | undefined
-}
-
-const HOOK_NAMES = ['health', 'init', 'maintenance'] as const
-
-/**
- * The hooks given by flag, else found as executables in `<hooks dir>/` (default
- * `./<project>/hooks/`). A hook named by flag that is not an executable file is a usage error.
- */
-export function findHooks(given: KeepHooks, hooksDir: string): KeepHooks {
-  const hooks: KeepHooks = {}
-  for (const name of HOOK_NAMES) {
-    const flag = given[name]
-    if (flag !== undefined) {
-      if (!isExecutable(resolve(flag))) throw new UsageError(`--${name} ${flag}: not an executable file`)
-      hooks[name] = resolve(flag)
-    } else if (isExecutable(join(hooksDir, name))) {
-      hooks[name] = join(hooksDir, name)
-    }
-  }
-
-  return hooks
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK)
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
-}
-
-/** Runs the maintenance hook here; a failure is logged, never fatal. */
-export function runLocalHook(path: string, log: (text: string) => void): void {
-  const result = spawnSync(path, [], {encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe']})
-  if (result.error || result.status !== 0) {
-    const why = result.error?.message ?? `exit ${result.status ?? result.signal}`
-    log(`hook ${path} failed: ${why} ${result.stderr.trim()}`.trimEnd())
-  }
-}
-
-export interface RemoteHookContext extends ListTasksOptions {
-  project: string
+/** How keep's hooks reach the hosts, and where they say what went wrong. */
+export interface HookContext extends ListTasksOptions {
   log: (text: string) => void
 }
 
-/** Where a hook goes on a host: `<remote-root>/bin/<project>/<host>/hooks/<name>` (homes may be shared). */
-function remoteHookPath(context: RemoteHookContext, host: string, name: string): string {
-  return posix.join(hostBinDir(context.remoteRoot, context.project, host), 'hooks', name)
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Runs the maintenance hook here; a throw is logged, never fatal. */
+export async function runMaintenance(hook: NonNullable<KeepHooks['maintenance']>, context: HookContext): Promise<void> {
+  try {
+    await hook()
+  } catch (error) {
+    context.log(`maintenance hook failed: ${messageOf(error)}`)
+  }
 }
 
 /**
- * Uploads and runs the init hook on the hosts not initialized yet (`done` grows as they succeed):
- * a host that was down is tried again next cycle. A failure is logged, not fatal.
+ * Runs the init hook on the hosts not initialized yet (`done` grows as they succeed): a host
+ * that was down, or where the hook threw, is tried again next cycle. A failure is logged.
  */
-export async function runInitHook(
+export async function runInit(
   hosts: Host[],
-  hook: string,
+  hook: NonNullable<KeepHooks['init']>,
   done: Set<string>,
-  context: RemoteHookContext,
+  context: HookContext,
 ): Promise<void> {
   const pending = hosts.filter((host) => !done.has(host.name))
   if (pending.length === 0) return
-  const results = await runOverSsh(pending, context.connect, context.fanOut, async (session, signal) => {
-    const target = await uploadReplacing(session, hook, remoteHookPath(context, session.host.name, 'init'), signal)
-    return session.exec(posixShell(shellJoin([target, context.project])), {signal})
+  const results = await runOverSsh(pending, context.connect, context.fanOut, async (session) => {
+    await hook(session.host, session)
   })
   for (const result of results) {
-    if (result.ok && result.value.code === 0) {
+    if (result.ok) {
       done.add(result.host)
       context.log(`init @${result.host}: ok`)
     } else {
-      const why = result.ok
-        ? `exit ${result.value.code ?? result.value.signal}: ${result.value.stderr.trim()}`
-        : result.failure.message
-      context.log(`init @${result.host} failed: ${why}`)
+      context.log(`init @${result.host} failed: ${result.failure.message}`)
     }
   }
 }
 
 /**
- * Runs the health hook on each running task's host, as `<hook> <task id> <pid>` (also in
- * $DIRECTOR_TASK_ID and $DIRECTOR_TASK_PID). Returns the ids of the unhealthy tasks; a host that
- * cannot be asked is left to the listing, which calls its tasks lost.
+ * Asks the health hook about each running task, over one session per host. Returns the ids of
+ * the unhealthy tasks (false, or a throw); a host that cannot be reached is left to the
+ * listing, which calls its tasks lost.
  */
-export async function runHealthHook(
+export async function checkHealth(
   hosts: Host[],
   tasks: TaskView[],
-  hook: string,
-  context: RemoteHookContext,
+  hook: NonNullable<KeepHooks['health']>,
+  context: HookContext,
 ): Promise<Set<string>> {
   const running = tasks.filter((task) => task.state === 'running' && task.pid !== null)
   const busy = hosts.filter((host) => running.some((task) => task.host === host.name))
   const unhealthy = new Set<string>()
-  await runOverSsh(busy, context.connect, context.fanOut, async (session, signal) => {
-    const target = await uploadReplacing(session, hook, remoteHookPath(context, session.host.name, 'health'), signal)
+  await runOverSsh(busy, context.connect, context.fanOut, async (session) => {
     for (const task of running.filter((t) => t.host === session.host.name)) {
-      const pid = String(task.pid)
-      const command = `DIRECTOR_TASK_ID=${shellJoin([task.id])} DIRECTOR_TASK_PID=${pid} ${shellJoin([target, task.id, pid])}`
-      const result = await session.exec(posixShell(command), {signal})
-      if (result.code !== 0) {
-        unhealthy.add(task.id)
-        context.log(
-          `health ${task.id} @${task.host} failed: exit ${result.code ?? result.signal} ${result.stderr.trim()}`.trimEnd(),
-        )
-      }
+      const sick = await sicknessOf(hook, task, session)
+      if (sick === null) continue
+      unhealthy.add(task.id)
+      context.log(`health ${task.id} @${task.host} failed${sick}`)
     }
   })
   return unhealthy
+}
+
+/** Null for a healthy task; else what to add to the log line (the hook's error, if it threw). */
+async function sicknessOf(
+  hook: NonNullable<KeepHooks['health']>,
+  task: TaskView,
+  session: SshSession,
+): Promise<null | string> {
+  try {
+    return (await hook(task, session)) ? null : ''
+  } catch (error) {
+    return `: ${messageOf(error)}`
+  }
+}
+
+/** Keep's default placement: fewest running tasks first, hosts in `request.avoid` last. */
+export function placeByCount(hosts: Host[], tasks: TaskView[], request: PlaceRequest): string[] {
+  const running = new Map<string, number>()
+  for (const task of tasks) if (task.state === 'running') running.set(task.host, (running.get(task.host) ?? 0) + 1)
+  const names = hosts.map((host) => host.name)
+  const placed = planTaskPlacement(names, running, request.count, request.avoid)
+  return [...placed].flatMap(([host, count]) => Array.from({length: count}, () => host))
+}
+
+/** Where `count` new tasks go by the hook's answer, as host -> count; names outside `hosts` are dropped. */
+export async function placeTasks(
+  hosts: Host[],
+  tasks: TaskView[],
+  request: PlaceRequest,
+  context: {place: KeepHooks['place']; log: (text: string) => void},
+): Promise<Map<string, number>> {
+  const {place} = context
+  let chosen: string[]
+  try {
+    chosen = await (place ?? placeByCount)(hosts, tasks, request)
+  } catch (error) {
+    context.log(`place hook failed: ${messageOf(error)}; placing by count`)
+    chosen = placeByCount(hosts, tasks, request)
+  }
+
+  const known = new Set(hosts.map((host) => host.name))
+  const placement = new Map<string, number>()
+  for (const host of chosen.slice(0, request.count)) {
+    if (known.has(host)) placement.set(host, (placement.get(host) ?? 0) + 1)
+    else context.log(`place hook chose ${host}: not a host that answered; skipped`)
+  }
+
+  return placement
 }

@@ -3,34 +3,15 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {Host} from '../inventory/host.js'
-import type {ListTasksOptions} from './list-tasks.js'
-import type {StartRequest} from './start-tasks.js'
+import type {KeepReport, KeepRequest, ListTasksOptions, StopSelection} from './types.js'
 
 import {checkFolderName} from '../remote/remote-path.js'
-import {type KeepHooks, runHealthHook, runInitHook, runLocalHook} from './keep-hooks.js'
+import {checkHealth, placeTasks, runInit, runMaintenance} from './keep-hooks.js'
 import {listTasks} from './list-tasks.js'
-import {type Desired, planReconcile} from './plan-reconcile.js'
-import {startTasks} from './start-tasks.js'
-import {type StopSelection, stopTasks} from './stop-tasks.js'
+import {planReconcile} from './plan-reconcile.js'
+import {startPlaced} from './start-tasks.js'
+import {stopTasks} from './stop-tasks.js'
 import {readTaskRecords} from './task-store.js'
-
-export interface KeepRequest extends Omit<StartRequest, 'avoid' | 'count'> {
-  desired: Desired
-  intervalSeconds: number
-  stopOnExit: boolean
-  graceSeconds: number
-  /** Local executables: health and init run on the hosts, maintenance here (see keep-hooks.ts). */
-  hooks: KeepHooks
-}
-
-export interface KeepReport {
-  project: string
-  cycles: number
-  started: number
-  stopped: number
-  /** Why the loop ended: the stop file, or the signal (Ctrl-C, SIGTERM). */
-  endedBy: 'signal' | 'stop-file'
-}
 
 /** `<state dir>/projects/<project>/`: keep.log, and the `stop` file that ends the loop. */
 export function projectStateDir(stateDir: string, project: string): string {
@@ -39,8 +20,10 @@ export function projectStateDir(stateDir: string, project: string): string {
 }
 
 /**
- * The `keep` loop: every interval, list the project's tasks, start replacements (away from the
- * host a task just failed on) and stop the excess, as planReconcile says. Every action goes to
+ * The `keep` loop: every interval, run the maintenance hook, init the hosts not initialized
+ * yet, list the project's tasks, ask the health hook about the running ones, start
+ * replacements where the place hook says (default: fewest tasks first, away from the host a
+ * task just failed on) and stop the excess, as planReconcile says. Every action goes to
  * `onLog` and to keep.log with a timestamp. Ends on the signal or when the `stop` file appears
  * (which it then removes); the tasks go on running unless `stopOnExit`.
  */
@@ -82,12 +65,12 @@ export async function keepTasks(
     }
 
     report.cycles += 1
-    const {health, init, maintenance} = request.hooks
+    const {health, init, maintenance, place} = request.hooks
     const hookContext = {...listOptions, log}
-    if (maintenance) runLocalHook(maintenance, log)
-    if (init) await runInitHook(hosts, init, initialized, hookContext)
+    if (maintenance) await runMaintenance(maintenance, hookContext)
+    if (init) await runInit(hosts, init, initialized, hookContext)
     const listed = await listTasks(hosts, readTaskRecords(request.stateDir), listOptions)
-    const unhealthy = health ? await runHealthHook(hosts, listed.tasks, health, hookContext) : new Set<string>()
+    const unhealthy = health ? await checkHealth(hosts, listed.tasks, health, hookContext) : new Set<string>()
     // An unhealthy task counts as failed: it is replaced (elsewhere) and stopped.
     const observed = listed.tasks.map((task) =>
       unhealthy.has(task.id) ? {...task, state: 'failed' as const, reason: 'health check failed'} : task,
@@ -103,7 +86,11 @@ export async function keepTasks(
     if (plan.stop.length > 0) await stop({kind: 'ids', ids: plan.stop})
 
     if (plan.start > 0) {
-      const started = await startTasks(hosts, {...request, count: plan.start, avoid: plan.avoid}, listOptions)
+      const down = new Set(listed.unreachable.map((answer) => answer.host))
+      const answered = hosts.filter((host) => !down.has(host.name))
+      const placeRequest = {count: plan.start, avoid: plan.avoid}
+      const placement = await placeTasks(answered, observed, placeRequest, {place, log})
+      const started = await startPlaced(hosts, placement, request, listOptions)
       for (const task of started.started) log(`start ${task.id} @${task.host} pid ${task.pid}`)
       for (const host of started.failed) log(`start failed @${host.host}: ${host.reason}`)
       report.started += started.started.length

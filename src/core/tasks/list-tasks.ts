@@ -1,8 +1,7 @@
-import type {FanOutOptions} from '../fanout/run-on-hosts.js'
 import type {Host} from '../inventory/host.js'
-import type {ConnectOptions} from '../ssh/connect.js'
 import type {SshSession} from '../ssh/session.js'
 import type {TaskRecord} from './task-store.js'
+import type {ListTasksOptions, TaskListReport} from './types.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
@@ -10,35 +9,7 @@ import {posixShell} from '../remote/shell-quote.js'
 import {parseTaskListing, type TaskListing} from './parse-task-listing.js'
 import {type HistoryFilter, selectTaskHistory} from './task-history.js'
 import {listTasksScript} from './task-scripts.js'
-import {type TaskState} from './task-state.js'
-import {
-  buildTaskViews,
-  countStates,
-  type ForeignSandbox,
-  foreignSandboxes,
-  type HostListing,
-  type TaskView,
-} from './task-view.js'
-
-/** What `task list` reports. */
-export interface TaskListReport {
-  project: string | null
-  tasks: TaskView[]
-  counts: Record<TaskState, number>
-  /** Ended tasks left out (older than the recent ones shown; see task-history.ts). */
-  hidden: number
-  /** Hosts that could not be asked, with why. */
-  unreachable: Array<{host: string; reason: string}>
-  /** Sandboxes a host saw and left alone: another host's, or ownerless and unrecorded (see task-owner.ts). */
-  foreign: ForeignSandbox[]
-}
-
-export interface ListTasksOptions {
-  connect: ConnectOptions
-  fanOut: FanOutOptions
-  remoteRoot: string
-  project?: string | undefined
-}
+import {buildTaskViews, countStates, foreignSandboxes, type HostListing} from './task-view.js'
 
 /** Reads the sandboxes of one host (its folder, and the older layout's) with ONE exec. */
 export async function readHostTasks(

@@ -1,6 +1,5 @@
 import type {Host} from '../inventory/host.js'
-import type {ListTasksOptions} from './list-tasks.js'
-import type {TaskState} from './task-state.js'
+import type {ListTasksOptions, PruneReport, PruneRequest} from './types.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
@@ -14,19 +13,6 @@ import {sandboxDirOf} from './task-paths.js'
 import {isTerminal} from './task-state.js'
 import {readTaskRecords, rewriteTaskRecords} from './task-store.js'
 import {buildTaskViews, ownSandboxes} from './task-view.js'
-
-export interface PruneRequest {
-  stateDir: string
-  /** Only tasks that ended at least this long ago (their end time, else their start); 0: every ended one. */
-  olderThanMs: number
-  now?: Date
-}
-
-/** What `task prune` reports: the tasks whose record and sandbox went, and the hosts not asked. */
-export interface PruneReport {
-  pruned: Array<{id: string; host: string; state: TaskState}>
-  unreachable: Array<{host: string; reason: string}>
-}
 
 /**
  * Removes ended tasks (of the project, when given) that ended long enough ago: each one's

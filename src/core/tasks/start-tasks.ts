@@ -3,7 +3,7 @@ import {basename, posix} from 'node:path'
 import type {Host} from '../inventory/host.js'
 import type {RunWhat} from '../remote/run-what.js'
 import type {SshSession} from '../ssh/session.js'
-import type {ListTasksOptions} from './list-tasks.js'
+import type {ListTasksOptions, StartReport, StartRequest} from './types.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
@@ -17,25 +17,6 @@ import {startTaskScript} from './task-scripts.js'
 import {appendTaskRecords, readTaskRecords, type TaskRecord} from './task-store.js'
 import {buildTaskViews} from './task-view.js'
 import {uploadReplacing} from './upload-task-file.js'
-
-/** What to start: a local script (uploaded to bin/<project>/<host>/) with its arguments, or a command. */
-export interface StartRequest {
-  what: RunWhat
-  project: string
-  remoteRoot: string
-  /** Tasks in all; undefined: one per host. */
-  count?: number | undefined
-  /** Hosts to use only when no other is left (keep: the host a task just failed on). */
-  avoid?: ReadonlySet<string>
-  stateDir: string
-}
-
-/** What `task start` reports: the tasks started, and the hosts where starting failed. */
-export interface StartReport {
-  project: string
-  started: TaskRecord[]
-  failed: Array<{host: string; reason: string}>
-}
 
 /**
  * Starts tasks: one per host, or `count` spread over the hosts (fewest running tasks of the
@@ -56,7 +37,7 @@ export async function startTasks(
     const running = new Map<string, number>()
     for (const view of views) if (view.state === 'running') running.set(view.host, (running.get(view.host) ?? 0) + 1)
     const answered = listings.filter((answer) => answer.ok).map((answer) => answer.host)
-    placement = planTaskPlacement(answered, running, request.count, request.avoid)
+    placement = planTaskPlacement(answered, running, request.count)
   }
 
   return startPlaced(hosts, placement, request, options)

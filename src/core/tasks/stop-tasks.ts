@@ -1,33 +1,16 @@
 import type {Host} from '../inventory/host.js'
 import type {SshSession} from '../ssh/session.js'
-import type {ListTasksOptions} from './list-tasks.js'
 import type {TaskRecord} from './task-store.js'
+import type {ListTasksOptions, StoppedTask, StopReport, StopSelection} from './types.js'
 
 import {UsageError} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {posixShell} from '../remote/shell-quote.js'
 import {readHostTasks} from './list-tasks.js'
-import {type ExpectedProcess, type StopOutcome, stopTaskScript} from './stop-script.js'
+import {type ExpectedProcess, stopTaskScript} from './stop-script.js'
 import {sandboxDirOf} from './task-paths.js'
 import {type SandboxFields} from './task-state.js'
 import {buildTaskViews, ownSandboxes, type TaskView} from './task-view.js'
-
-/** Which tasks to stop: these ids, every running task of a project, or every running task. */
-export type StopSelection = {kind: 'all'} | {kind: 'ids'; ids: string[]} | {kind: 'project'; project: string}
-
-/** What happened to one task. `unreachable`: its host did not answer, nothing was signalled. */
-export interface StoppedTask {
-  id: string
-  host: string
-  outcome: 'unreachable' | StopOutcome
-  message: string
-}
-
-export interface StopReport {
-  tasks: StoppedTask[]
-  /** Tasks that may still run: their pid was reused, another host owns them, the host did not answer, or no sandbox. */
-  notStopped: number
-}
 
 const MESSAGES: Record<StoppedTask['outcome'], string> = {
   ended: 'had already ended: nothing to signal',

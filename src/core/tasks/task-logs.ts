@@ -1,6 +1,7 @@
 import type {Host} from '../inventory/host.js'
 import type {ConnectOptions} from '../ssh/connect.js'
 import type {TaskRecord} from './task-store.js'
+import type {LogsReport, LogsRequest} from './types.js'
 
 import {UsageError} from '../errors.js'
 import {failure, HostFailure} from '../host-result.js'
@@ -8,20 +9,6 @@ import {openSession} from '../ssh/connect.js'
 import {LogStartFilter, logStartLine} from './log-start.js'
 import {sandboxDirOf} from './task-paths.js'
 import {logsCommand} from './task-scripts.js'
-
-export interface LogsRequest {
-  id: string
-  stream: 'stderr' | 'stdout'
-  follow: boolean
-}
-
-/** What `task logs` reports (the output itself went to `onChunk`). */
-export interface LogsReport {
-  id: string
-  host: string
-  stream: 'stderr' | 'stdout'
-  bytes: number
-}
 
 /**
  * Streams a task's stdout or stderr from its sandbox to `onChunk`; with `follow`, until the

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {classifySshError, isTransientHandshakeError} from '../../../src/core/ssh/classify-ssh-error.js'
+import {
+  classifyForwardError,
+  classifySshError,
+  isTransientHandshakeError,
+} from '../../../src/core/ssh/classify-ssh-error.js'
 
 const error = (message: string, extra: {code?: string; level?: string} = {}) => Object.assign(new Error(message), extra)
 const context = {target: '10.0.0.1:22', timeoutSeconds: 10}
@@ -42,4 +46,30 @@ describe('isTransientHandshakeError', () => {
     assert.equal(isTransientHandshakeError(error('x', {code: 'ECONNREFUSED'}), 'tcp'), false)
     assert.equal(isTransientHandshakeError(error('x', {code: 'ECONNRESET'}), 'auth'), false)
   })
+})
+
+describe('classifyForwardError', () => {
+  const refusal = (description: string, reason: number) =>
+    Object.assign(new Error(`(SSH) Channel open failure: ${description}`), {reason})
+  const cases: Array<[string, number, string, string]> = [
+    [
+      'Connection refused',
+      2,
+      'refused',
+      'bastion gate: connection refused by 10.0.0.5:22: is sshd running on that port?',
+    ],
+    ['Connection timed out', 2, 'timeout', 'bastion gate: TCP connect to 10.0.0.5:22 timed out'],
+    ['No route to host', 2, 'unreachable', 'bastion gate: 10.0.0.5:22 is unreachable (No route to host)'],
+    [
+      'open failed',
+      1,
+      'refused',
+      'bastion gate does not forward to 10.0.0.5:22 (AllowTcpForwarding or PermitOpen on gate)',
+    ],
+    ['', 2, 'protocol', 'bastion gate cannot open a connection to 10.0.0.5:22: no reason given'],
+  ]
+  for (const [description, reason, kind, message] of cases) {
+    it(`"${description}" (${reason}) -> ${kind}`, () =>
+      assert.deepEqual(classifyForwardError(refusal(description, reason), 'gate', '10.0.0.5:22'), {kind, message}))
+  }
 })

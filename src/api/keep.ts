@@ -1,0 +1,70 @@
+import type {RestartPolicy} from '../core/tasks/plan-reconcile.js'
+import type {KeepReport} from '../core/tasks/types.js'
+
+import {UsageError} from '../core/errors.js'
+import {DEFAULT_PROJECT} from '../core/remote/remote-path.js'
+import {type KeepHookOptions, resolveKeepHooks} from '../core/tasks/keep-file-hooks.js'
+import {keepTasks} from '../core/tasks/keep-tasks.js'
+import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
+import {taskWhat} from '../core/tasks/task-what.js'
+import {type TaskOptions, withTasks} from './tasks.js'
+
+export interface KeepOptions extends TaskOptions {
+  /** How many tasks to keep running. */
+  count: number
+  /** A local script to start (with `args`); or give `command`. */
+  script?: string | undefined
+  args?: string[] | undefined
+  /** An ad-hoc shell command instead of a script (`-c`). */
+  command?: string | undefined
+  /** The project the tasks belong to; default `default`. */
+  project?: string | undefined
+  /** Replace tasks that fail or get lost (`on-failure`, the default), or also those that finish. */
+  restart?: RestartPolicy | undefined
+  /** Seconds between two cycles; default 15. */
+  interval?: number | undefined
+  /** Seconds between SIGTERM and SIGKILL when stopping; default 10. */
+  grace?: number | undefined
+  /** Stop the project's tasks when keep ends; default false (they go on running). */
+  stopOnExit?: boolean | undefined
+  /**
+   * health, init and maintenance as functions or as paths of executables, and `place`.
+   * Hooks not given are taken from the executables in `hooksDir`, when there.
+   */
+  hooks?: KeepHookOptions | undefined
+  /** Folder of executables named health, init, maintenance; default `<cwd>/<project>/hooks`. */
+  hooksDir?: string | undefined
+  /** Each line keep logs (also appended to `<stateDir>/projects/<project>/keep.log`). */
+  onLog?: ((line: string) => void) | undefined
+}
+
+/**
+ * `director keep`: keeps `count` tasks of the project running, until `signal` fires or the
+ * file `<stateDir>/projects/<project>/stop` appears. Every cycle it lists the tasks, replaces the
+ * failed, lost and unhealthy ones on another host when it can, and stops the excess.
+ */
+export async function keep(options: KeepOptions): Promise<KeepReport> {
+  if (!Number.isInteger(options.count) || options.count < 0)
+    throw new UsageError(`keep count ${options.count}: give a whole number, 0 or more`)
+  if (options.interval !== undefined && !(options.interval > 0))
+    throw new UsageError(`keep interval ${options.interval}: give a number of seconds above 0`)
+  const cwd = options.cwd ?? process.cwd()
+  const project = options.project ?? DEFAULT_PROJECT
+  const what = taskWhat(options.script, options.args ?? [], options.command, cwd)
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
+    const hooksDir = options.hooksDir ?? `${project}/hooks`
+    const request = {
+      what,
+      project,
+      remoteRoot,
+      stateDir,
+      desired: {count: options.count, restart: options.restart ?? 'on-failure'},
+      intervalSeconds: options.interval ?? DEFAULT_KEEP_INTERVAL_SECONDS,
+      stopOnExit: options.stopOnExit ?? false,
+      graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
+      hooks: resolveKeepHooks(options.hooks ?? {}, {hooksDir, cwd}, {remoteRoot, project}),
+    }
+    const signal = fanOut.signal ?? new AbortController().signal
+    return keepTasks(hosts, request, {connect, fanOut, remoteRoot, signal, onLog: options.onLog ?? (() => {})})
+  })
+}
