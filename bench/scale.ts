@@ -66,7 +66,7 @@ function measure({argv, check, env, hosts, tool}: Command): Measured {
   const machineCpuS = machineBusySeconds() - before
   const times = /director-bench ([\d.]+) ([\d.]+) (\d+)/.exec(result.stderr ?? '')
   const problem =
-    result.status === 0 ? check(result.stdout ?? '') : `exit ${result.status}: ${(result.stderr ?? '').slice(0, 200)}`
+    result.status === 0 ? check(result.stdout ?? '') : `exit ${result.status}: ${lastLines(result.stdout ?? '')}`
   return {
     tool,
     hosts,
@@ -78,6 +78,11 @@ function measure({argv, check, env, hosts, tool}: Command): Measured {
     note: problem ?? '',
     stdout: result.stdout ?? '',
   }
+}
+
+/** The end of a tool's output: director's summary line, or the last hosts pssh listed. */
+function lastLines(out: string): string {
+  return out.trim().split('\n').slice(-2).join(' | ')
 }
 
 function expectLine(pattern: RegExp): (out: string) => string | undefined {
