@@ -30,6 +30,7 @@ interface Measured {
   machineCpuS: number
   ok: boolean
   note: string
+  stdout: string
 }
 
 /** CPU seconds the whole machine spent busy so far (every field of /proc/stat's cpu line but idle and iowait). */
@@ -65,7 +66,7 @@ function measure({argv, check, env, hosts, tool}: Command): Measured {
   const machineCpuS = machineBusySeconds() - before
   const times = /director-bench ([\d.]+) ([\d.]+) (\d+)/.exec(result.stderr ?? '')
   const problem =
-    result.status === 0 ? check(result.stdout ?? '') : `exit ${result.status}: ${(result.stderr ?? '').slice(0, 200)}`
+    result.status === 0 ? check(result.stdout ?? '') : `exit ${result.status}: ${lastLines(result.stdout ?? '')}`
   return {
     tool,
     hosts,
@@ -75,7 +76,13 @@ function measure({argv, check, env, hosts, tool}: Command): Measured {
     machineCpuS,
     ok: problem === undefined,
     note: problem ?? '',
+    stdout: result.stdout ?? '',
   }
+}
+
+/** The end of a tool's output: director's summary line, or the last hosts pssh listed. */
+function lastLines(out: string): string {
+  return out.trim().split('\n').slice(-2).join(' | ')
 }
 
 function expectLine(pattern: RegExp): (out: string) => string | undefined {
@@ -137,7 +144,8 @@ function runSize({fleet, sshArgs, work}: Setup, size: number): Measured[] {
   ]
   const ran = expectLine(new RegExp(`^${size}/${size} hosts ok`, 'm'))
   const status = [process.execPath, director, 'status', '--no-icmp', ...common, '-f', String(FAN_OUT)]
-  const pdsh = ['pdsh', '-S', '-R', 'ssh', '-f', String(FAN_OUT), '-w', `^${hostFile}`, 'true']
+  // -w, not -w ^file: pdsh reads `user@` only from -w, and would log in as -l%u (root) otherwise.
+  const pdsh = ['pdsh', '-S', '-R', 'ssh', '-f', String(FAN_OUT), '-w', hosts.join(','), 'true']
   const pssh = ['parallel-ssh', '-h', hostFile, '-p', String(FAN_OUT), '-t', '0', '-x', sshArgs.join(' '), 'true']
   const commands: Array<Omit<Command, 'hosts'>> = [
     {tool: `director run -c true -f ${FAN_OUT}`, argv: runArgs(FAN_OUT), env, check: ran},
@@ -176,6 +184,45 @@ function ratios(results: Measured[]): string[] {
     )
 }
 
+/**
+ * The same fleet with OpenSSH's default MaxStartups (10:30:100: an sshd drops a growing share of
+ * handshakes past 10 at once, and here 16 addresses share one sshd): director's jittered retries
+ * against parallel-ssh, which does not retry. Counts the hosts each reached.
+ */
+async function stockMaxStartups(size: number): Promise<string[]> {
+  const fleet = await startFleet({hosts: size, large: true, maxStartups: '10:30:100'})
+  const work = mkdtempSync(join(tmpdir(), 'director-bench-maxstartups-'))
+  try {
+    const hosts = fleet.hosts.map((host) => `${host.user}@${host.address}`)
+    const hostFile = join(work, 'hosts')
+    writeFileSync(hostFile, hosts.join('\n') + '\n')
+    const env = {...process.env, ...fleet.env(), NO_COLOR: '1'}
+    const out = join(work, 'out')
+    const run = [process.execPath, director, 'run', '-c', 'true', '-f', String(FAN_OUT), '--out', out]
+    const sshArgs = `-F ${fleet.sshConfig} -o BatchMode=yes -o StrictHostKeyChecking=yes`
+    const pssh = ['parallel-ssh', '-h', hostFile, '-p', String(FAN_OUT), '-t', '0', '-x', sshArgs, 'true']
+    const results = [
+      measure({tool: `director run -c true -f ${FAN_OUT}`, hosts: size, argv: run, env, check: expectLine(/hosts ok/)}),
+      measure({tool: `parallel-ssh -p ${FAN_OUT} true`, hosts: size, argv: pssh, env, check: () => undefined}),
+    ]
+    const [directorRun, peer] = results
+    const reached = (m: Measured | undefined, pattern: RegExp): string => {
+      const count = m?.stdout.match(pattern)?.length ?? 0
+      return `${count}/${size}`
+    }
+
+    return [
+      `MaxStartups 10:30:100 (OpenSSH's default), ${size} hosts, fan-out ${FAN_OUT}, --retries 2 (default):`,
+      ...results.map((m) => row(m)),
+      `  hosts reached: director ${/^(\d+)\/\d+ hosts ok/m.exec(directorRun?.stdout ?? '')?.[1] ?? '?'}/${size}, ` +
+        `parallel-ssh ${reached(peer, /\[SUCCESS\]/g)}`,
+    ]
+  } finally {
+    await fleet.down()
+    rmSync(work, {force: true, recursive: true})
+  }
+}
+
 /** Brings up a large fleet of the biggest size, times every tool at every size, takes the fleet down. */
 export async function benchScale(): Promise<string[]> {
   if (!ensureCommand('pdsh', 'pdsh') || !ensureCommand('parallel-ssh', 'pssh'))
@@ -208,6 +255,7 @@ export async function benchScale(): Promise<string[]> {
     rmSync(work, {force: true, recursive: true})
   }
 
+  lines.push(...(await stockMaxStartups(Math.max(...SIZES))))
   return lines
 }
 

@@ -1,6 +1,8 @@
-import type {ConnectOptions} from './connect.js'
+import pLimit from 'p-limit'
+
 import type {HostKeyCheck} from './host-key-policy.js'
 
+import {type ConnectOptions, HANDSHAKE_CONCURRENCY} from './connect.js'
 import {KeyRing} from './identity.js'
 import {JumpHosts} from './jump-hosts.js'
 import {KnownHostsStore} from './known-hosts-store.js'
@@ -32,5 +34,6 @@ export function makeConnectOptions(settings: ConnectSettings): ConnectOptions {
     keys: new KeyRing(settings.identity),
     agent: settings.env.SSH_AUTH_SOCK || undefined,
     jumps: new JumpHosts(settings.jumpConcurrency, settings.signal),
+    handshakes: pLimit(HANDSHAKE_CONCURRENCY),
   }
 }

@@ -20,20 +20,19 @@ interface KnownHostsFile {
  */
 export class KnownHostsStore {
   private readonly files = new Map<string, KnownHostsFile>()
-  private readonly indexes = new Map<string, KnownHostsIndex>()
+  /** One index per list of files, keyed by the list (paths joined by newlines, which no path holds). */
+  private readonly indexes = new Map<string, {paths: string[]; index: KnownHostsIndex}>()
 
   /** The index of these files' entries, in order; a missing file has none. */
   index(paths: string[]): KnownHostsIndex {
     const key = paths.join('\n')
-    let index = this.indexes.get(key)
-    if (index === undefined) {
-      index = new KnownHostsIndex(
-        paths,
-        paths.flatMap((path) => this.read(path).entries),
-      )
-      this.indexes.set(key, index)
-    }
-
+    const known = this.indexes.get(key)
+    if (known !== undefined) return known.index
+    const index = new KnownHostsIndex(
+      paths,
+      paths.flatMap((path) => this.read(path).entries),
+    )
+    this.indexes.set(key, {paths, index})
     return index
   }
 
@@ -52,7 +51,7 @@ export class KnownHostsStore {
       key,
     }
     file.entries.push(entry)
-    for (const [paths, index] of this.indexes) if (paths.split('\n').includes(path)) index.add(entry)
+    for (const {index, paths} of this.indexes.values()) if (paths.includes(path)) index.add(entry)
   }
 
   private read(path: string): KnownHostsFile {
