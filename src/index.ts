@@ -23,6 +23,7 @@ export {
   type ListTasksOptions,
   pruneTasks,
   type PruneTasksOptions,
+  type ResourceOptions,
   startTasks,
   type StartTasksOptions,
   stopTasks,
@@ -40,11 +41,14 @@ export type {Host} from './core/inventory/host.js'
 export type {Inventory} from './core/inventory/load-hosts.js'
 export type {MadeDirectory} from './core/mkdir/make-directory.js'
 export type {MkdirReport} from './core/mkdir/mkdir-on-hosts.js'
+export type {HostOffer, HostResources, ResourceOrigin} from './core/resources/host-resources.js'
+export type {OfferPolicy} from './core/resources/plan-offer-placement.js'
+export type {Resources} from './core/resources/resource-words.js'
 export type {RunEvents, RunOnFleetReport} from './core/run/run-on-fleet.js'
 export type {HostRun, RerunState, RunState} from './core/run/run-report.js'
 export type {HostKeyCheck} from './core/ssh/host-key-policy.js'
 export type {ExecOptions, ExecResult, SshSession} from './core/ssh/session.js'
-export type {HostStatus, IcmpCheck, SshCheck, StatusReport} from './core/status/check-status.js'
+export type {HostStatus, IcmpCheck, ResourcesCheck, SshCheck, StatusReport} from './core/status/check-status.js'
 export type {KeepHookOptions} from './core/tasks/keep-file-hooks.js'
 export type {RestartPolicy} from './core/tasks/plan-reconcile.js'
 export type {TaskState} from './core/tasks/task-state.js'
@@ -60,4 +64,5 @@ export type {
   StopReport,
   StopSelection,
   TaskListReport,
+  UnplacedTask,
 } from './core/tasks/types.js'

@@ -7,9 +7,9 @@ import {type KeepHookOptions, resolveKeepHooks} from '../core/tasks/keep-file-ho
 import {keepTasks} from '../core/tasks/keep-tasks.js'
 import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
 import {taskWhat} from '../core/tasks/task-what.js'
-import {resolveTasks, type TaskOptions} from './tasks.js'
+import {resolveTasks, type ResourceOptions, resourcesOf, type TaskOptions} from './tasks.js'
 
-export interface KeepOptions extends TaskOptions {
+export interface KeepOptions extends ResourceOptions, TaskOptions {
   /** How many tasks to keep running. */
   count: number
   /** A local script to start (with `args`); or give `command`. */
@@ -61,6 +61,7 @@ export async function keep(options: KeepOptions): Promise<KeepReport> {
     intervalSeconds: options.interval ?? DEFAULT_KEEP_INTERVAL_SECONDS,
     stopOnExit: options.stopOnExit ?? false,
     graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
+    ...resourcesOf(options),
     hooks: resolveKeepHooks(options.hooks ?? {}, {hooksDir, cwd}, {remoteRoot, project}),
   }
   const signal = fanOut.signal ?? new AbortController().signal

@@ -6,7 +6,7 @@ import type {KeepReport} from '../core/tasks/types.js'
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../cli/flags.js'
 import {stateDirOf} from '../cli/local-flags.js'
-import {projectFlag, taskFlags} from '../cli/task-flags.js'
+import {projectFlag, resourceFlags, taskFlags} from '../cli/task-flags.js'
 import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
 
 export default class Keep extends DirectorCommand<typeof Keep> {
@@ -20,6 +20,7 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
   static override flags = {
     ...connectionFlags,
     ...taskFlags,
+    ...resourceFlags,
     command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script'}),
     project: projectFlag,
     interval: durationFlag({
@@ -69,6 +70,10 @@ Every --interval it lists the project's tasks, replaces the failed and lost ones
       interval: flags.interval / 1000,
       grace: flags.grace / 1000,
       stopOnExit: flags['stop-on-exit'],
+      cpus: flags.cpus,
+      mem: flags.mem,
+      pack: flags.pack,
+      respectLoad: flags['respect-load'],
       hooks: {health: flags.health, init: flags.init, maintenance: flags.maintenance},
       hooksDir: flags.hooks,
       onLog: (line) => this.log(line),

@@ -48,6 +48,7 @@ export function applySshConfig(entries: InventoryEntry[], context: SshConfigCont
         port: originOf(entry.port, first(computed.port)),
         user: originOf(entry.user, first(computed.user)),
       },
+      ...(entry.resources === undefined ? {} : {resources: entry.resources}),
       line: entry.line,
     }
   })

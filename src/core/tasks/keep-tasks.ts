@@ -88,8 +88,8 @@ export async function keepTasks(
     if (plan.start > 0) {
       const down = new Set(listed.unreachable.map((answer) => answer.host))
       const answered = hosts.filter((host) => !down.has(host.name))
-      const placeRequest = {count: plan.start, avoid: plan.avoid}
-      const placement = await placeTasks(answered, observed, placeRequest, {place, log})
+      const placeRequest = {count: plan.start, avoid: plan.avoid, resources: request.resources, policy: request.policy}
+      const placement = await placeTasks(answered, observed, placeRequest, {...hookContext, place})
       const started = await startPlaced(hosts, placement, request, listOptions)
       for (const task of started.started) log(`start ${task.id} @${task.host} pid ${task.pid}`)
       for (const host of started.failed) log(`start failed @${host.host}: ${host.reason}`)
