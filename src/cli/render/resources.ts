@@ -33,7 +33,7 @@ export function renderResources(report: StatusReport): string[] {
   const rows = report.hosts.map((status) => {
     const check = status.ssh.ok ? status.ssh.resources : undefined
     if (check === undefined || !check.ok) {
-      if (check !== undefined) notes.push(`${status.host}: ${check.message}`)
+      if (check !== undefined) notes.push(check.message)
       return [status.host, '-', '-', '-', '-', '-', '-']
     }
 

@@ -105,6 +105,14 @@ describe('parseTaskListing: identity, owner, older layout', () => {
       ],
     )
   })
+
+  it('reads what a task asked for from its resources line; a bad one is no request', () => {
+    const text = ['task t-1', 'resources cpus=0.5 mem=1073741824B', 'task t-2', 'resources cpus=lots', ''].join('\n')
+    assert.deepEqual(
+      parseTaskListing(text).tasks.map((t) => t.request),
+      [{cpus: 0.5, mem: 1024 ** 3}, undefined],
+    )
+  })
 })
 
 describe('buildTaskViews: only a host own sandboxes', () => {
