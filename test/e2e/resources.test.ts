@@ -89,6 +89,65 @@ describe('resources on a fleet of 3 hosts', () => {
     await stopProject('r7')
   })
 
+  test('--pack fills the hosts in inventory order', async () => {
+    declare([1, 2, 4])
+    const packed = await runCliJson<StartReport>(start('rp', ['--count', '3', '--cpus', '1', '--pack']), options())
+    assert.equal(packed.code, 0, packed.stderr)
+    assert.deepEqual(perHost(), [1, 2, 0])
+    await stopProject('rp')
+  })
+
+  test('library: keep --cpus with a place hook: it sees the offers, and a choice that does not fit is skipped', async () => {
+    declare([1, 2, 4])
+    const {keep, loadInventory} = await import('../../src/index.js')
+    const inventory = loadInventory({file: fleet().clientsConf, sshConfig: fleet().sshConfig, env: fleet().env()})
+    const seen: Array<Array<[string, null | number]>> = []
+    const lines: string[] = []
+    const controller = new AbortController()
+    const kept = keep({
+      inventory,
+      env: fleet().env(),
+      stateDir,
+      count: 2,
+      cpus: 1,
+      command: 'sleep 300',
+      project: 'rl',
+      interval: 1,
+      grace: 1,
+      stopOnExit: true,
+      signal: controller.signal,
+      onLog: (line) => lines.push(line),
+      hooks: {
+        // Both on host 1, which has one cpu: the second must not start there.
+        place(_hosts, _tasks, request) {
+          seen.push((request.offers ?? []).map((o) => [o.host, o.cpus]))
+          return Array.from({length: request.count}, () => '127.0.1.1')
+        },
+      },
+    })
+    try {
+      assert.ok(
+        await waitFor(() => lines.some((line) => / start t-\S+ @127\.0\.1\.1 /.test(line)) && seen.length >= 2, 20_000),
+        lines.join('\n'),
+      )
+      assert.deepEqual(perHost(), [1, 0, 0])
+      assert.deepEqual(seen[0], [
+        ['127.0.1.1', 1],
+        ['127.0.1.2', 2],
+        ['127.0.1.3', 4],
+      ])
+      assert.match(
+        lines.join('\n'),
+        /place hook chose 127\.0\.1\.1: no room, a task needs 1 cpu, it has 0 cpus, 8\.0 GiB free; skipped/,
+      )
+    } finally {
+      controller.abort()
+      await kept
+    }
+
+    assert.deepEqual(perHost(), [0, 0, 0])
+  })
+
   test('--mem against memory declared in the inventory (it wins over the file); fractions of cpus', async () => {
     declare([1, 2, 4])
     const clients = fleet().writeClientsConf(

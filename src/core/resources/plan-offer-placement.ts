@@ -65,8 +65,7 @@ export function planOfferPlacement(
       continue
     }
 
-    if (request.cpus !== undefined && chosen.cpus !== null) chosen.cpus -= request.cpus
-    if (request.mem !== undefined && chosen.mem !== null) chosen.mem -= request.mem
+    takeShare(chosen, request)
     placed.set(chosen.host, (placed.get(chosen.host) ?? 0) + 1)
   }
 
@@ -78,6 +77,24 @@ export function planOfferPlacement(
     unplaced,
     best: known && best ? {...best, cpus: tidyOrNull(best.cpus), mem: tidyOrNull(best.mem)} : null,
   }
+}
+
+/** One task's share off an offer. */
+function takeShare(offer: HostOffer, request: Resources): void {
+  if (request.cpus !== undefined && offer.cpus !== null) offer.cpus -= request.cpus
+  if (request.mem !== undefined && offer.mem !== null) offer.mem -= request.mem
+}
+
+/**
+ * A task placed on `host` by someone else's choice (keep's place hook): takes its share off the
+ * host's offer in `left` when it holds it. Returns null when it did, else why not.
+ */
+export function claimOffer(left: HostOffer[], host: string, request: Resources): null | string {
+  const offer = left.find((o) => o.host === host)
+  if (offer === undefined) return 'it made no offer (its probe failed)'
+  if (!fits(offer, request)) return `a task needs ${describeResources(request)}, it has ${describeOffer(offer)}`
+  takeShare(offer, request)
+  return null
 }
 
 function tidyOrNull(value: number | null): number | null {

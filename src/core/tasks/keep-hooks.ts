@@ -5,7 +5,7 @@ import type {KeepHooks, ListTasksOptions, PlaceRequest} from './types.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {type HostOffer, offerOf} from '../resources/host-resources.js'
-import {describeOffer, planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
+import {claimOffer, describeOffer, planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
 import {probeResources} from '../resources/read-host-resources.js'
 import {isEmptyRequest} from '../resources/resource-words.js'
 import {planTaskPlacement} from './plan-task-placement.js'
@@ -132,7 +132,8 @@ async function offerRound(hosts: Host[], request: PlaceRequest, context: HookCon
 /**
  * Where `count` new tasks go by the hook's answer, as host -> count; names outside `hosts` are
  * dropped. With resources asked for, the hosts are probed first and the hook sees their offers
- * (`request.offers`); without a hook, the offer round places them.
+ * (`request.offers`); without a hook, the offer round places them. A hook's choice that no
+ * longer fits its host's offer is skipped and logged.
  */
 export async function placeTasks(
   hosts: Host[],
@@ -155,10 +156,14 @@ export async function placeTasks(
   }
 
   const known = new Set(hosts.map((host) => host.name))
+  // A hook's choice too must fit: what a host no longer holds is never overcommitted.
+  const left = offers?.map((offer) => ({...offer}))
   const placement = new Map<string, number>()
   for (const host of chosen.slice(0, request.count)) {
-    if (known.has(host)) placement.set(host, (placement.get(host) ?? 0) + 1)
-    else context.log(`place hook chose ${host}: not a host that answered; skipped`)
+    const full = known.has(host) && left !== undefined ? claimOffer(left, host, request.resources ?? {}) : null
+    if (!known.has(host)) context.log(`place hook chose ${host}: not a host that answered; skipped`)
+    else if (full === null) placement.set(host, (placement.get(host) ?? 0) + 1)
+    else context.log(`place hook chose ${host}: no room, ${full}; skipped`)
   }
 
   return placement

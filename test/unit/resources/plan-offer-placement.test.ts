@@ -4,7 +4,7 @@ import {describe, it} from 'node:test'
 import type {HostFacts} from '../../../src/core/resources/resource-probe.js'
 
 import {type HostOffer, offerOf, resolveHostResources} from '../../../src/core/resources/host-resources.js'
-import {planOfferPlacement, shortfallMessage} from '../../../src/core/resources/plan-offer-placement.js'
+import {claimOffer, planOfferPlacement, shortfallMessage} from '../../../src/core/resources/plan-offer-placement.js'
 
 const GiB = 1024 ** 3
 const offer = (host: string, cpus: null | number, mem: null | number = 16 * GiB): HostOffer => ({host, cpus, mem})
@@ -168,5 +168,15 @@ describe("a host's capacity and offer", () => {
     assert.deepEqual(offerOf(r, true), {host: 'h', cpus: 1.5, mem: 30 * GiB})
     const overbooked = resolveHostResources('h', {cpus: 1}, facts)
     assert.equal(offerOf(overbooked, false).cpus, 0)
+  })
+})
+
+describe("claimOffer (a place hook's choice must fit too)", () => {
+  it('takes each task off the chosen host while it holds it, then says why not', () => {
+    const left = [offer('h1', 1), offer('h2', 2)]
+    assert.equal(claimOffer(left, 'h1', {cpus: 1}), null)
+    assert.equal(claimOffer(left, 'h1', {cpus: 1}), 'a task needs 1 cpu, it has 0 cpus, 16.0 GiB free')
+    assert.equal(claimOffer(left, 'h9', {cpus: 1}), 'it made no offer (its probe failed)')
+    assert.deepEqual(left, [offer('h1', 0), offer('h2', 2)])
   })
 })
