@@ -25,6 +25,7 @@ export {
   type ListTasksOptions,
   pruneTasks,
   type PruneTasksOptions,
+  type ResourceOptions,
   startTasks,
   type StartTasksOptions,
   stopTasks,
@@ -42,11 +43,14 @@ export type {Host} from './core/inventory/host.js'
 export type {Inventory} from './core/inventory/load-hosts.js'
 export type {MadeDirectory} from './core/mkdir/make-directory.js'
 export type {MkdirReport} from './core/mkdir/mkdir-on-hosts.js'
+export type {HostOffer, HostResources, ResourceOrigin} from './core/resources/host-resources.js'
+export type {OfferPolicy} from './core/resources/plan-offer-placement.js'
+export type {Resources} from './core/resources/resource-words.js'
 export type {RunEvents, RunOnFleetReport} from './core/run/run-on-fleet.js'
 export type {HostRun, RerunState, RunState} from './core/run/run-report.js'
 export type {HostKeyCheck} from './core/ssh/host-key-policy.js'
 export type {ExecOptions, ExecResult, SshSession} from './core/ssh/session.js'
-export type {HostStatus, IcmpCheck, SshCheck, StatusReport} from './core/status/check-status.js'
+export type {HostStatus, IcmpCheck, ResourcesCheck, SshCheck, StatusReport} from './core/status/check-status.js'
 export {NotLeaderError, StoreUnreachableError} from './core/store/types.js'
 export type {KeepHookOptions} from './core/tasks/keep-file-hooks.js'
 export type {ClearReport, KeepStopReport, ProjectState, StateReport} from './core/tasks/keep-state.js'
@@ -64,4 +68,5 @@ export type {
   StopReport,
   StopSelection,
   TaskListReport,
+  UnplacedTask,
 } from './core/tasks/types.js'

@@ -16,9 +16,9 @@ import {
 } from '../core/tasks/task-defaults.js'
 import {taskWhat} from '../core/tasks/task-what.js'
 import {withStore} from './store.js'
-import {type TaskOptions, withTasks} from './tasks.js'
+import {type ResourceOptions, resourcesOf, type TaskOptions, withTasks} from './tasks.js'
 
-export interface KeepOptions extends TaskOptions {
+export interface KeepOptions extends ResourceOptions, TaskOptions {
   /** How many tasks to keep running. */
   count: number
   /** A local script to start (with `args`); or give `command`. */
@@ -79,6 +79,7 @@ export async function keep(options: KeepOptions): Promise<KeepReport> {
       intervalSeconds: options.interval ?? DEFAULT_KEEP_INTERVAL_SECONDS,
       stopOnExit: options.stopOnExit ?? false,
       graceSeconds: options.grace ?? DEFAULT_GRACE_SECONDS,
+      ...resourcesOf(options),
       hooks: resolveKeepHooks(options.hooks ?? {}, {hooksDir, cwd}, {remoteRoot, project}),
     }
     const signal = fanOut.signal ?? new AbortController().signal

@@ -1,3 +1,4 @@
+import type {OfferPolicy} from '../core/resources/plan-offer-placement.js'
 import type {TaskState} from '../core/tasks/task-state.js'
 import type {
   LogsReport,
@@ -10,6 +11,7 @@ import type {
 
 import {resolveStateDir} from '../core/local/state-file.js'
 import {DEFAULT_PROJECT, DEFAULT_REMOTE_ROOT} from '../core/remote/remote-path.js'
+import {resourceRequest, type Resources} from '../core/resources/resource-words.js'
 import {listTasks as list} from '../core/tasks/list-tasks.js'
 import {pruneTasks as prune} from '../core/tasks/prune-tasks.js'
 import {startTasks as start} from '../core/tasks/start-tasks.js'
@@ -52,7 +54,24 @@ async function withRecords<T>(
   )
 }
 
-export interface StartTasksOptions extends TaskOptions {
+/** What each task asks for, and how the offer round places them (`task start` and `keep`). */
+export interface ResourceOptions {
+  /** Cpus per task (`--cpus`, fractions allowed): tasks go only where that much is free. */
+  cpus?: number | undefined
+  /** Memory per task (`--mem`): bytes, or a size such as `'4G'`. */
+  mem?: number | string | undefined
+  /** Fill the hosts in inventory order instead of the roomiest first (`--pack`). */
+  pack?: boolean | undefined
+  /** Count a host's 1-minute load as cpus in use when it is above what tasks reserved (`--respect-load`). */
+  respectLoad?: boolean | undefined
+}
+
+/** The request and policy of ResourceOptions; a mistake is a UsageError. */
+export function resourcesOf(options: ResourceOptions): {resources: Resources; policy: OfferPolicy} {
+  return {resources: resourceRequest(options), policy: {pack: options.pack, respectLoad: options.respectLoad}}
+}
+
+export interface StartTasksOptions extends ResourceOptions, TaskOptions {
   /** A local script to upload and start (with `args`); or give `command`. */
   script?: string | undefined
   args?: string[] | undefined
@@ -74,7 +93,7 @@ export async function startTasks(options: StartTasksOptions): Promise<StartRepor
       await records.read(project)
       return start(
         hosts,
-        {what, project, remoteRoot, count: options.count, stateDir, records},
+        {what, project, remoteRoot, count: options.count, stateDir, records, ...resourcesOf(options)},
         {connect, fanOut, remoteRoot},
       )
     }),

@@ -7,7 +7,7 @@ import type {KeepReport} from '../core/tasks/types.js'
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../cli/flags.js'
 import {stateDirOf} from '../cli/local-flags.js'
-import {keepStoreFlags, projectFlag, taskFlags} from '../cli/task-flags.js'
+import {keepStoreFlags, projectFlag, resourceFlags, taskFlags} from '../cli/task-flags.js'
 import {UsageError} from '../core/errors.js'
 import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
 
@@ -27,6 +27,7 @@ With --store, every keep of a project campaigns for its leadership: one leads, t
   static override flags = {
     ...connectionFlags,
     ...taskFlags,
+    ...resourceFlags,
     command: Flags.string({char: 'c', description: 'an ad-hoc shell command instead of a script'}),
     project: projectFlag,
     interval: durationFlag({
@@ -84,6 +85,10 @@ With --store, every keep of a project campaigns for its leadership: one leads, t
       interval: flags.interval / 1000,
       grace: flags.grace / 1000,
       stopOnExit: flags['stop-on-exit'],
+      cpus: flags.cpus,
+      mem: flags.mem,
+      pack: flags.pack,
+      respectLoad: flags['respect-load'],
       hooks: {health: flags.health, init: flags.init, maintenance: flags.maintenance},
       hooksDir: flags.hooks,
       onLog: (line) => this.log(line),

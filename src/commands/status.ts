@@ -5,7 +5,9 @@ import type {StatusReport} from '../core/status/check-status.js'
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags} from '../cli/flags.js'
 import {makeColors} from '../cli/render/colors.js'
+import {renderResources} from '../cli/render/resources.js'
 import {renderNegotiated, renderStatus} from '../cli/render/status.js'
+import {remoteRootFlag} from '../cli/task-flags.js'
 
 export default class Status extends DirectorCommand<typeof Status> {
   static override description = 'Is every host up? Two ICMP pings and an SSH login per host, all hosts at once'
@@ -13,9 +15,15 @@ export default class Status extends DirectorCommand<typeof Status> {
     '<%= config.bin %> status',
     '<%= config.bin %> status --no-icmp --limit "node[01-08]"',
     '<%= config.bin %> status --json',
+    '<%= config.bin %> status --resources --no-icmp',
   ]
   static override flags = {
     ...connectionFlags,
+    ...remoteRootFlag,
+    resources: Flags.boolean({
+      description:
+        "also each host's cpus, load, memory, disk free under --remote-root and what director's tasks reserved",
+    }),
     icmp: Flags.boolean({
       allowNo: true,
       default: true,
@@ -30,9 +38,12 @@ export default class Status extends DirectorCommand<typeof Status> {
       ...this.fleetOptions(this.flags, inventory),
       icmp: this.flags.icmp,
       homes: this.flags.verbose,
+      resources: this.flags.resources,
+      remoteRoot: this.flags['remote-root'],
     })
     if (this.flags.verbose) for (const line of renderNegotiated(report)) this.logToStderr(line)
     for (const line of renderStatus(report, makeColors())) this.log(line)
+    if (this.flags.resources) for (const line of renderResources(report)) this.log(line)
     this.setFailed(report.online < report.total)
     return report
   }

@@ -3,6 +3,7 @@ import type {ChalkInstance} from 'chalk'
 import type {TaskState} from '../../core/tasks/task-state.js'
 import type {PruneReport, StartReport, StopReport, TaskListReport} from '../../core/tasks/types.js'
 
+import {describeResources} from '../../core/resources/resource-words.js'
 import {formatTable} from './table.js'
 import {formatDuration} from './units.js'
 
@@ -12,12 +13,14 @@ function stateColor(color: ChalkInstance, state: TaskState): (text: string) => s
   return color.red
 }
 
-/** `started <id> @<host> pid <pid>` per task, then the hosts where starting failed. */
+/** `started <id> @<host> pid <pid>` per task, the hosts where starting failed, the tasks that fit nowhere. */
 export function renderStarted(report: StartReport, color: ChalkInstance): string[] {
+  const unplaced = report.unplaced.length > 0 ? `, ${report.unplaced.length} task(s) not started: no room` : ''
   return [
     ...report.started.map((task) => `${color.green('started')} ${task.id} @${task.host} pid ${task.pid}`),
     ...report.failed.map((host) => `${color.red('failed ')} @${host.host}: ${host.reason}`),
-    `${report.started.length} task(s) started in project ${report.project}, ${report.failed.length} host(s) failed`,
+    ...report.unplaced.map((task) => `${color.red('not started')}: ${task.message}`),
+    `${report.started.length} task(s) started in project ${report.project}, ${report.failed.length} host(s) failed${unplaced}`,
   ]
 }
 
@@ -36,6 +39,7 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
   const hidden = report.hidden > 0 ? [`${report.hidden} older ended task(s) not shown (--all shows every one)`] : []
   const foreign = renderForeign(report)
   if (report.tasks.length === 0 && report.unreachable.length === 0) return ['no tasks', ...foreign, ...hidden]
+  const requests = report.tasks.some((task) => task.request !== null)
   const rows = report.tasks.map((task) => [
     task.id,
     task.host,
@@ -43,9 +47,12 @@ export function renderTaskList(report: TaskListReport, color: ChalkInstance): st
     stateColor(color, task.state)(task.state),
     task.uptimeSeconds === null ? '-' : formatDuration(task.uptimeSeconds * 1000),
     task.signal ?? (task.exitCode === null ? '-' : String(task.exitCode)),
+    // The REQUEST column only when some task asked for resources: the table stays as it was otherwise.
+    ...(requests ? [task.request === null ? '-' : describeResources(task.request)] : []),
     task.reason ?? '',
   ])
-  const table = formatTable([['ID', 'HOST', 'PID', 'STATE', 'UPTIME', 'EXIT', ''], ...rows])
+  const header = ['ID', 'HOST', 'PID', 'STATE', 'UPTIME', 'EXIT', ...(requests ? ['REQUEST'] : []), '']
+  const table = formatTable([header, ...rows])
   const counts = Object.entries(report.counts)
     .filter(([, n]) => n > 0)
     .map(([state, n]) => `${n} ${state}`)

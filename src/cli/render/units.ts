@@ -1,15 +1,5 @@
-/** 1536 -> "1.5 KiB"; binary units, as du and ls -h print them. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`
-}
+/** Sizes have one formatter, in the core (keep's log lines use it too). */
+export {formatBytes} from '../../core/size.js'
 
 /**
  * The one formatter of durations (milliseconds): 850 -> "850ms", 7500 -> "7.5s", 65000 ->

@@ -88,6 +88,7 @@ function makeLookup(context: SshConfigContext): Lookup {
         port: originOf(entry.port, first(computed.port)),
         user: originOf(entry.user, first(computed.user)),
       },
+      ...(entry.resources === undefined ? {} : {resources: entry.resources}),
       line: entry.line,
     }
     return {host, proxyJump: first(computed.proxyjump)}

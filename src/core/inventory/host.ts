@@ -1,3 +1,5 @@
+import type {Resources} from '../resources/resource-words.js'
+
 /** Where a host's setting came from, as `director hosts` shows it. */
 export type SettingOrigin = 'default' | 'inventory' | 'ssh_config'
 
@@ -14,6 +16,8 @@ export interface Host {
   /** known_hosts files from ssh_config's UserKnownHostsFile; empty means the default. */
   knownHostsFiles: string[]
   origin: {address: SettingOrigin; port: SettingOrigin; user: SettingOrigin}
+  /** Capacity declared on its inventory line (`node01 cpus=4 mem=8G`); it wins over the host's resources file. */
+  resources?: Resources
   /** Line of the inventory file that listed this host (0 for a bastion, which no line lists). */
   line: number
   /** The bastion this host is reached through (ssh_config's ProxyJump, or `-J`); none when absent. */

@@ -1,10 +1,13 @@
 import {located, UsageError} from '../errors.js'
+import {parseResourceWords, type Resources} from '../resources/resource-words.js'
 import {type Fail, type HostEntry, parseHostEntry} from './parse-host-entry.js'
 
 /** One target as written in clients.conf, after range expansion. */
 export interface InventoryEntry extends HostEntry {
   /** 1-based line in the inventory file (its first listing). */
   line: number
+  /** Capacity declared after the host (`node01 cpus=4 mem=8G`), for every host of a range. */
+  resources?: Resources
 }
 
 /** A `[name]` section of clients.conf: the hosts listed under it, in file order. */
@@ -26,7 +29,8 @@ export interface ParsedInventory {
 const GROUP_NAME = /^[A-Za-z][\w.-]*$/
 
 /**
- * Parses clients.conf: one `[user@]host[:port]` per line, `#` comments, blank lines ignored,
+ * Parses clients.conf: one `[user@]host[:port]` per line, optionally followed by its declared
+ * capacity (`cpus=4 mem=8G`, see parseResourceWords), `#` comments, blank lines ignored,
  * `[::1]:2222` for IPv6, `node[01-16]` ranges. A line `[name]` alone starts the group `name`
  * (pdsh's and ClusterShell's groups): the hosts below it, up to the next header, are in it;
  * hosts above the first header are in no group. A host may be listed again under another
@@ -54,9 +58,13 @@ export function parseInventory(text: string, file: string): ParsedInventory {
       continue
     }
 
-    const words = content.split(/\s+/)
-    if (words.length > 1) fail(`expected one host per line, found ${words.length} words: "${content}"`)
-    for (const entry of parseHostEntry(content, fail)) {
+    const [target = '', ...rest] = content.split(/\s+/)
+    // After the host, only key=value words (resources): a second host name stays the old mistake.
+    if (rest.some((word) => !word.includes('=')))
+      fail(`expected one host per line, found ${rest.length + 1} words: "${content}"`)
+    const resources = rest.length === 0 ? undefined : parseResourceWords(rest.join(' '), fail)
+    for (const parsed of parseHostEntry(target, fail)) {
+      const entry = resources === undefined ? parsed : {...parsed, resources}
       const written = entry.user === undefined ? entry.name : `${entry.user}@${entry.name}`
       const first = seen.get(entry.name)
       const context = group?.name ?? ''
@@ -66,6 +74,10 @@ export function parseInventory(text: string, file: string): ParsedInventory {
         entries.push(listed)
       } else if (first.groups.has(context)) {
         fail(`duplicate host "${entry.name}" (first on line ${first.entry.line})`)
+      } else if (resources !== undefined) {
+        fail(
+          `host "${entry.name}" is listed first on line ${first.entry.line}: give its resources on its first line only`,
+        )
       } else if (entry.user === undefined || entry.user === first.entry.user) {
         first.groups.add(context)
       } else {

@@ -1,15 +1,20 @@
 import type {Failure} from '../host-result.js'
 import type {Host} from '../inventory/host.js'
-import type {Negotiated} from '../ssh/session.js'
+import type {HostResources} from '../resources/host-resources.js'
+import type {Negotiated, SshSession} from '../ssh/session.js'
 import type {PingOutcome} from './parse-ping-output.js'
 
 import {type FanOutOptions, runOnHosts} from '../fanout/run-on-hosts.js'
 import {HostFailure} from '../host-result.js'
+import {readHostResources} from '../resources/read-host-resources.js'
 import {type ConnectOptions, openSession} from '../ssh/connect.js'
 import {findSharedHomes, HOME_IDENTITY_COMMAND, parseHomeIdentity} from './home-identity.js'
 import {findPing, icmpPing} from './icmp-ping.js'
 
 export type IcmpCheck = PingOutcome | {state: 'skipped'}
+
+/** What `status --resources` read on a host that logged in (facts it could not read are null: n/a). */
+export type ResourcesCheck = {ok: true; value: HostResources} | {ok: false; message: string}
 
 export type SshCheck =
   | {
@@ -18,6 +23,8 @@ export type SshCheck =
       negotiated: Negotiated
       /** With `homes`: the home folder's identity (see home-identity.ts), when the host told it. */
       home?: string | undefined
+      /** With `resources`: its cpus, load, memory, disk and reservations, or why they could not be read. */
+      resources?: ResourcesCheck | undefined
     }
   | {ok: false; failure: Failure}
 
@@ -51,6 +58,8 @@ export interface StatusOptions {
   path?: string | undefined
   /** Also ask each host for its home folder's identity (one exec), to spot shared homes. */
   homes?: boolean
+  /** Also read each host's resources (one exec), with its resources file and tasks under this remote root. */
+  resources?: {remoteRoot: string} | undefined
 }
 
 /** Pings and logs in to every host at once; one HostStatus per host, in inventory order. */
@@ -63,7 +72,7 @@ export async function checkStatus(hosts: Host[], options: StatusOptions): Promis
       ping === undefined || host.jump !== undefined
         ? ({state: 'skipped'} as const)
         : icmpPing(ping, host.address, signal),
-      checkLogin(host, options.connect, signal, options.homes === true),
+      checkLogin(host, options.connect, signal, {homes: options.homes === true, resources: options.resources}),
     ])
     return {icmp, ssh}
   })
@@ -96,25 +105,40 @@ export async function checkStatus(hosts: Host[], options: StatusOptions): Promis
   return report
 }
 
-async function checkLogin(host: Host, connect: ConnectOptions, signal: AbortSignal, homes: boolean): Promise<SshCheck> {
+async function checkLogin(
+  host: Host,
+  connect: ConnectOptions,
+  signal: AbortSignal,
+  extras: Pick<StatusOptions, 'homes' | 'resources'>,
+): Promise<SshCheck> {
   try {
     const session = await openSession(host, connect, signal)
     const login = {ok: true, loginMs: Math.round(session.loginMs), negotiated: session.negotiated} as const
-    if (!homes) {
-      session.close()
-      return login
-    }
-
     try {
       // A hint only: a host that cannot say is still ON.
-      const result = await session.exec(HOME_IDENTITY_COMMAND, {signal}).catch(() => undefined)
-      return {...login, home: result === undefined ? undefined : parseHomeIdentity(result.stdout)}
+      const result = extras.homes
+        ? await session.exec(HOME_IDENTITY_COMMAND, {signal}).catch(() => undefined)
+        : undefined
+      const home = extras.homes ? {home: result === undefined ? undefined : parseHomeIdentity(result.stdout)} : {}
+      const resources = extras.resources
+        ? {resources: await resourcesOf(session, extras.resources.remoteRoot, signal)}
+        : {}
+      return {...login, ...home, ...resources}
     } finally {
       session.close()
     }
   } catch (error) {
     if (error instanceof HostFailure) return {ok: false, failure: error.failure}
     throw error
+  }
+}
+
+/** A host that logged in but cannot say is still ON: the probe's failure is part of its report. */
+async function resourcesOf(session: SshSession, remoteRoot: string, signal: AbortSignal): Promise<ResourcesCheck> {
+  try {
+    return {ok: true, value: await readHostResources(session, remoteRoot, signal)}
+  } catch (error) {
+    return {ok: false, message: error instanceof Error ? error.message : String(error)}
   }
 }
 

@@ -4,6 +4,10 @@ import type {TaskView} from './task-view.js'
 import type {KeepHooks, ListTasksOptions, PlaceRequest} from './types.js'
 
 import {runOverSsh} from '../fanout/run-over-ssh.js'
+import {type HostOffer, offerOf} from '../resources/host-resources.js'
+import {claimOffer, describeOffer, planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
+import {probeResources} from '../resources/read-host-resources.js'
+import {isEmptyRequest} from '../resources/resource-words.js'
 import {planTaskPlacement} from './plan-task-placement.js'
 
 /** How keep's hooks reach the hosts, and where they say what went wrong. */
@@ -92,31 +96,74 @@ export function placeByCount(hosts: Host[], tasks: TaskView[], request: PlaceReq
   const running = new Map<string, number>()
   for (const task of tasks) if (task.state === 'running') running.set(task.host, (running.get(task.host) ?? 0) + 1)
   const names = hosts.map((host) => host.name)
-  const placed = planTaskPlacement(names, running, request.count, request.avoid)
-  return [...placed].flatMap(([host, count]) => Array.from({length: count}, () => host))
+  return expand(planTaskPlacement(names, running, request.count, request.avoid))
 }
 
-/** Where `count` new tasks go by the hook's answer, as host -> count; names outside `hosts` are dropped. */
+/** host -> count as one host name per task. */
+function expand(placement: ReadonlyMap<string, number>): string[] {
+  return [...placement].flatMap(([host, count]) => Array.from({length: count}, () => host))
+}
+
+/**
+ * Keep's offer round (with `request.resources`): per task, the roomiest host whose offer holds
+ * it (or the first, with `pack`), away from `request.avoid` when another fits. Logs each offer
+ * used and, for what does not fit, what it needs and the best offer seen; never overcommits.
+ */
+function placeByOffers(request: PlaceRequest, log: (text: string) => void): string[] {
+  const resources = request.resources ?? {}
+  const plan = planOfferPlacement(request.offers ?? [], resources, request.count, {
+    pack: request.policy?.pack,
+    avoid: request.avoid,
+  })
+  for (const offer of plan.used)
+    log(`offer @${offer.host}: ${describeOffer(offer)}; placing ${plan.placement.get(offer.host)}`)
+  if (plan.unplaced > 0) log(`cannot place ${plan.unplaced} task(s): ${shortfallMessage(resources, plan.best)}`)
+  return expand(plan.placement)
+}
+
+/** What each host that answered the probe offers (capacity less its live tasks' reservations). */
+async function offerRound(hosts: Host[], request: PlaceRequest, context: HookContext): Promise<HostOffer[]> {
+  const probed = await probeResources(hosts, context)
+  for (const result of probed) if (!result.ok) context.log(`offer @${result.host}: ${result.failure.message}`)
+  const respectLoad = request.policy?.respectLoad ?? false
+  return probed.flatMap((result) => (result.ok ? [offerOf(result.value, respectLoad)] : []))
+}
+
+/**
+ * Where `count` new tasks go by the hook's answer, as host -> count; names outside `hosts` are
+ * dropped. With resources asked for, the hosts are probed first and the hook sees their offers
+ * (`request.offers`); without a hook, the offer round places them. A hook's choice that no
+ * longer fits its host's offer is skipped and logged.
+ */
 export async function placeTasks(
   hosts: Host[],
   tasks: TaskView[],
   request: PlaceRequest,
-  context: {place: KeepHooks['place']; log: (text: string) => void},
+  context: HookContext & {place: KeepHooks['place']},
 ): Promise<Map<string, number>> {
   const {place} = context
+  const offers = isEmptyRequest(request.resources) ? undefined : await offerRound(hosts, request, context)
+  const asked = offers === undefined ? request : {...request, offers}
   let chosen: string[]
   try {
-    chosen = await (place ?? placeByCount)(hosts, tasks, request)
+    chosen =
+      place === undefined && offers !== undefined
+        ? placeByOffers(asked, context.log)
+        : await (place ?? placeByCount)(hosts, tasks, asked)
   } catch (error) {
-    context.log(`place hook failed: ${messageOf(error)}; placing by count`)
-    chosen = placeByCount(hosts, tasks, request)
+    context.log(`place hook failed: ${messageOf(error)}; placing by ${offers === undefined ? 'count' : 'offers'}`)
+    chosen = offers === undefined ? placeByCount(hosts, tasks, request) : placeByOffers(asked, context.log)
   }
 
   const known = new Set(hosts.map((host) => host.name))
+  // A hook's choice too must fit: what a host no longer holds is never overcommitted.
+  const left = offers?.map((offer) => ({...offer}))
   const placement = new Map<string, number>()
   for (const host of chosen.slice(0, request.count)) {
-    if (known.has(host)) placement.set(host, (placement.get(host) ?? 0) + 1)
-    else context.log(`place hook chose ${host}: not a host that answered; skipped`)
+    const full = known.has(host) && left !== undefined ? claimOffer(left, host, request.resources ?? {}) : null
+    if (!known.has(host)) context.log(`place hook chose ${host}: not a host that answered; skipped`)
+    else if (full === null) placement.set(host, (placement.get(host) ?? 0) + 1)
+    else context.log(`place hook chose ${host}: no room, ${full}; skipped`)
   }
 
   return placement

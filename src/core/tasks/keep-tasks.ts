@@ -143,8 +143,8 @@ export async function keepTasks(hosts: Host[], request: KeepRequest, options: Ke
     if (plan.start > 0) {
       const down = new Set(listed.unreachable.map((answer) => answer.host))
       const answered = hosts.filter((host) => !down.has(host.name))
-      const placeRequest = {count: plan.start, avoid: plan.avoid}
-      const placement = await placeTasks(answered, observed, placeRequest, {place, log})
+      const placeRequest = {count: plan.start, avoid: plan.avoid, resources: request.resources, policy: request.policy}
+      const placement = await placeTasks(answered, observed, placeRequest, {...hookContext, place})
       await fence()
       const started = await startPlaced(hosts, placement, {...request, records}, listOptions)
       for (const task of started.started) log(`start ${task.id} @${task.host} pid ${task.pid}`)

@@ -1,5 +1,7 @@
 import type {HostIdentity, SandboxFields, SandboxOwner} from './task-state.js'
 
+import {parseResourceWords} from '../resources/resource-words.js'
+
 /** What one host's list script printed. */
 export interface TaskListing {
   /** The host's clock (epoch seconds), for uptimes. */
@@ -109,6 +111,14 @@ function readFileField(current: Current, key: string, value: string): void {
 
     case 'ended_at': {
       fields.endedAt = value
+      break
+    }
+
+    case 'resources': {
+      try {
+        fields.request = parseResourceWords(value)
+      } catch {}
+
       break
     }
 

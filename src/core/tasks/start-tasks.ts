@@ -9,6 +9,10 @@ import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
 import {checkFolderName} from '../remote/remote-path.js'
 import {posixShell} from '../remote/shell-quote.js'
+import {offerOf} from '../resources/host-resources.js'
+import {planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
+import {probeResources} from '../resources/read-host-resources.js'
+import {formatResourceWords, isEmptyRequest} from '../resources/resource-words.js'
 import {listHostTasks} from './list-tasks.js'
 import {planTaskPlacement} from './plan-task-placement.js'
 import {makeTaskId} from './task-id.js'
@@ -21,8 +25,9 @@ import {uploadReplacing} from './upload-task-file.js'
 
 /**
  * Starts tasks: one per host, or `count` spread over the hosts (fewest running tasks of the
- * project first; hosts that do not answer get none). Each is recorded (request.records, default
- * the local state file) before its start and again once its host confirms its pid.
+ * project first; hosts that do not answer get none); with resources asked for, where they fit
+ * (startByOffers). Each is recorded (request.records, default the local state file) before its
+ * start and again once its host confirms its pid.
  */
 export async function startTasks(
   hosts: Host[],
@@ -30,6 +35,7 @@ export async function startTasks(
   options: ListTasksOptions,
 ): Promise<StartReport> {
   checkFolderName(request.project, 'project name')
+  if (!isEmptyRequest(request.resources)) return startByOffers(hosts, request, options)
   let placement: Map<string, number>
   if (request.count === undefined) placement = new Map(hosts.map((host) => [host.name, 1]))
   else {
@@ -43,6 +49,32 @@ export async function startTasks(
   }
 
   return startPlaced(hosts, placement, request, options)
+}
+
+/**
+ * The offer round of `task start --cpus/--mem`: each host's free resources (capacity less what
+ * its live tasks reserved, one exec each), the tasks placed where they fit (spread, or `pack`),
+ * those that fit started, the others reported with the largest free offer seen.
+ */
+async function startByOffers(hosts: Host[], request: StartRequest, options: ListTasksOptions): Promise<StartReport> {
+  const resources = request.resources ?? {}
+  const probed = await probeResources(hosts, options)
+  const respectLoad = request.policy?.respectLoad ?? false
+  const offers = probed.flatMap((result) => (result.ok ? [offerOf(result.value, respectLoad)] : []))
+  const plans =
+    request.count === undefined
+      ? offers.map((offer) => planOfferPlacement([offer], resources, 1))
+      : [planOfferPlacement(offers, resources, request.count, {pack: request.policy?.pack})]
+  const placement = new Map(plans.flatMap((plan) => [...plan.placement]))
+  const unplaced = plans.flatMap((plan) =>
+    Array.from({length: plan.unplaced}, () => ({
+      needs: resources,
+      best: plan.best,
+      message: shortfallMessage(resources, plan.best),
+    })),
+  )
+  const report = await startPlaced(hosts, placement, request, options)
+  return {...report, unplaced, offers}
 }
 
 /** Starts `placement.get(host)` tasks on each host. */
@@ -68,6 +100,7 @@ export async function startPlaced(
     project: request.project,
     started: results.flatMap((result) => (result.ok ? result.value : [])),
     failed: results.flatMap((result) => (result.ok ? [] : [{host: result.host, reason: result.failure.message}])),
+    unplaced: [],
   }
 }
 
@@ -92,12 +125,14 @@ async function startOne(
   const startedAt = new Date().toISOString()
   const command = what.kind === 'command' ? what.command : [what.script, ...what.args].join(' ')
   const {project, remoteRoot} = request
-  const pending = {id, project, host, remoteRoot, pid: 0, pgid: 0, startTime: '', startedAt, command, dir}
+  const asked = isEmptyRequest(request.resources) ? undefined : request.resources
+  const reserved = asked === undefined ? {} : {resources: asked}
+  const pending = {id, project, host, remoteRoot, pid: 0, pgid: 0, startTime: '', startedAt, command, dir, ...reserved}
   // Recorded first: a controller that dies mid-start leaves a record its successor can follow.
   await records.starting(pending)
-  const result = await session.exec(posixShell(startTaskScript({dir, what, project: request.project, id, host})), {
-    signal,
-  })
+  const resources = asked === undefined ? undefined : formatResourceWords(asked)
+  const script = startTaskScript({dir, what, project: request.project, id, host, resources})
+  const result = await session.exec(posixShell(script), {signal})
   const values = new Map(
     result.stdout
       .split('\n')

@@ -1,6 +1,6 @@
+import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from '../remote/proc-shell.js'
 import {remoteShellWord} from '../remote/remote-path.js'
 import {shellQuote} from '../remote/shell-quote.js'
-import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from './proc-shell.js'
 
 /** What the stop script found and did, as the one word it prints. */
 export type StopOutcome = 'ended' | 'foreign' | 'forced' | 'missing' | 'rebooted' | 'reused' | 'stopped'

@@ -3,6 +3,9 @@ import {posix} from 'node:path'
 import type {TaskRecord} from './task-store.js'
 
 import {checkFolderName, hostPathComponent, remoteRootOf, resolveRemotePath} from '../remote/remote-path.js'
+import {hostTasksDir, tasksDir} from '../remote/tasks-layout.js'
+
+export {hostTasksDir, tasksDir} from '../remote/tasks-layout.js'
 
 /**
  * `<remote-root>/bin/<project>/<host>/`: where a host's copies of the project's script and keep
@@ -12,19 +15,6 @@ export function hostBinDir(remoteRoot: string, project: string, host: string): s
   checkFolderName(project, 'project name')
   resolveRemotePath(remoteRoot, '/')
   return posix.join(remoteRootOf(remoteRoot), 'bin', project, hostPathComponent(host))
-}
-
-/** `<remote-root>/tasks`: one sandbox folder per task. */
-export function tasksDir(remoteRoot: string): string {
-  return posix.join(remoteRootOf(remoteRoot), 'tasks')
-}
-
-/**
- * `<remote-root>/tasks/<host>/`: the sandboxes of the tasks one host started, under its inventory
- * name made one path component, so hosts that share one home (NFS) never share a folder.
- */
-export function hostTasksDir(remoteRoot: string, host: string): string {
-  return posix.join(tasksDir(remoteRoot), hostPathComponent(host))
 }
 
 /** The sandbox of one task: `<remote-root>/tasks/<host>/<task id>/`. */

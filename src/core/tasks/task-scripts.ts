@@ -1,9 +1,9 @@
 import type {RunWhat} from '../remote/run-what.js'
 
+import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from '../remote/proc-shell.js'
 import {remoteShellWord} from '../remote/remote-path.js'
 import {posixShell, shellJoin, shellQuote} from '../remote/shell-quote.js'
 import {logStartLine} from './log-start.js'
-import {IDENTITY_FUNCTIONS, PROC_FUNCTIONS} from './proc-shell.js'
 import {hostTasksDir, tasksDir} from './task-paths.js'
 
 /** Exit status of the start script when the sandbox cannot be made or the task did not start. */
@@ -32,8 +32,8 @@ const WRAPPER = [
 
 /**
  * The start script: makes the sandbox, writes its `owner` first (`host <inventory name>`,
- * `machine <id>`, `boot <id>`, the identity read here, in this exec), then cmd, project and
- * started_at, starts the wrapper detached from the SSH session (setsid, every stream
+ * `machine <id>`, `boot <id>`, the identity read here, in this exec), then cmd, project,
+ * resources (when asked for) and started_at, starts the wrapper detached from the SSH session (setsid, every stream
  * redirected), waits (at most 10 s) for the pid and prints `pid P`, `pgid G`, `start_time S`,
  * `machine M`, `boot B` lines. Arguments arrive as literal words.
  */
@@ -43,8 +43,11 @@ export function startTaskScript({
   id,
   project,
   what,
+  resources,
 }: {
   dir: string
+  /** `cpus=1 mem=...B`, written to the sandbox's `resources` before the task starts (what it reserves). */
+  resources?: string | undefined
   what: RunWhat
   project: string
   id: string
@@ -66,6 +69,7 @@ export function startTaskScript({
     `command -v setsid >/dev/null 2>&1 || { echo "director: setsid not found (util-linux)" >&2; exit ${START_FAILED}; }`,
     `printf '%s\\n' ${shellQuote(project)} > project`,
     `printf '%s\\n' ${shellQuote(cmd)} > cmd`,
+    ...(resources === undefined ? [] : [`printf '%s\\n' ${shellQuote(resources)} > resources`]),
     'date -u +%Y-%m-%dT%H:%M:%SZ > started_at',
     // In the task's environment only, not this script's: what carries them on the host is the task.
     `DIRECTOR_TASK_ID=${shellQuote(id)} DIRECTOR_PROJECT=${shellQuote(project)} DIRECTOR_TASK_DIR="$PWD" \\`,
@@ -96,7 +100,7 @@ export function listTasksScript(remoteRoot: string, host: string): string {
     '  d=$1',
     `  printf 'task %s\\n' "\${d##*/}"`,
     `  [ -n "$2" ] && printf 'legacy\\n'`,
-    '  for f in project pid pgid start_time exit_code started_at ended_at signal; do',
+    '  for f in project pid pgid start_time exit_code started_at ended_at signal resources; do',
     `    v=; [ -f "$d/$f" ] && IFS= read -r v < "$d/$f"; [ -n "$v" ] && printf '%s %s\\n' "$f" "$v"`,
     '  done',
     `  if [ -e "$d/killed" ]; then v=; IFS= read -r v < "$d/killed"; printf 'killed %s\\n' "$v"; fi`,

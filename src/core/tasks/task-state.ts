@@ -1,5 +1,7 @@
 import {constants} from 'node:os'
 
+import type {Resources} from '../resources/resource-words.js'
+
 /** Task states as cluster managers (Mesos, Nomad) name them. */
 export type TaskState = 'staging' | 'running' | 'finished' | 'failed' | 'killed' | 'lost'
 
@@ -49,6 +51,8 @@ export interface SandboxFields {
   legacy: boolean
   /** Started in an earlier boot of this host (set by ownSandboxes): its process is gone. */
   rebooted?: boolean
+  /** What it asked for (`--cpus`, `--mem`: the sandbox's `resources` file), when it did. */
+  request?: Resources
 }
 
 /** The state a sandbox shows; `lost` when the process is gone without an exit code. */

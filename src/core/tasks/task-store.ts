@@ -1,6 +1,8 @@
 import {appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {Resources} from '../resources/resource-words.js'
+
 import {located, UsageError} from '../errors.js'
 
 /** One task director started, as kept in the local state file (`tasks.jsonl`). */
@@ -23,6 +25,8 @@ export interface TaskRecord {
   /** The host's machine and boot when it started (see task-owner.ts); absent in older records. */
   machine?: string
   boot?: string
+  /** What it asked for (`--cpus`, `--mem`), when it did. */
+  resources?: Resources
 }
 
 const FILE_NAME = 'tasks.jsonl'
@@ -88,7 +92,8 @@ function isRecord(value: Partial<TaskRecord>): value is TaskRecord {
     typeof value.command === 'string' &&
     isOptionalString(value.dir) &&
     isOptionalString(value.machine) &&
-    isOptionalString(value.boot)
+    isOptionalString(value.boot) &&
+    (value.resources === undefined || typeof value.resources === 'object')
   )
 }
 

@@ -1,4 +1,5 @@
 import type {Failure} from '../host-result.js'
+import type {Resources} from '../resources/resource-words.js'
 import type {TaskListing} from './parse-task-listing.js'
 import type {TaskRecord} from './task-store.js'
 
@@ -24,6 +25,8 @@ export interface TaskView {
   endedAt: string | null
   /** Why it is `lost`, or null. */
   reason: string | null
+  /** What it asked for (`--cpus`, `--mem`), or null. */
+  request: Resources | null
 }
 
 /** What a host answered: its listing, or why it could not be asked. */
@@ -127,7 +130,13 @@ function sandboxView(
     signal: killSignal(fields),
     endedAt: isTerminal(state) ? (fields.endedAt ?? fields.killedAt ?? null) : null,
     reason: state === 'lost' ? lostReason(fields) : null,
+    request: requestOf(fields, record),
   }
+}
+
+/** What it asked for: its sandbox says, else its record. */
+function requestOf(fields: SandboxFields, record: TaskRecord | undefined): Resources | null {
+  return fields.request ?? record?.resources ?? null
 }
 
 function lostView(record: TaskRecord, reason: string): TaskView {
@@ -143,6 +152,7 @@ function lostView(record: TaskRecord, reason: string): TaskView {
     signal: null,
     endedAt: null,
     reason,
+    request: record.resources ?? null,
   }
 }
 

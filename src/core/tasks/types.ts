@@ -3,6 +3,9 @@
 import type {FanOutOptions} from '../fanout/run-on-hosts.js'
 import type {Host} from '../inventory/host.js'
 import type {RunWhat} from '../remote/run-what.js'
+import type {HostOffer} from '../resources/host-resources.js'
+import type {OfferPolicy} from '../resources/plan-offer-placement.js'
+import type {Resources} from '../resources/resource-words.js'
 import type {ConnectOptions} from '../ssh/connect.js'
 import type {SshSession} from '../ssh/session.js'
 import type {Desired} from './plan-reconcile.js'
@@ -30,13 +33,29 @@ export interface StartRequest {
   stateDir: string
   /** Where the tasks are recorded; default the local state dir's tasks.jsonl. */
   records?: TaskRecords | undefined
+  /** What each task asks for (`--cpus`, `--mem`): placed by an offer round; none: by count, as ever. */
+  resources?: Resources | undefined
+  /** How the offer round picks hosts: `--pack`, `--respect-load`. */
+  policy?: OfferPolicy | undefined
 }
 
-/** What `task start` reports: the tasks started, and the hosts where starting failed. */
+/** A task that did not fit anywhere: what it asked for and the largest free offer seen. */
+export interface UnplacedTask {
+  needs: Resources
+  best: HostOffer | null
+  /** `needs 2 cpus, 4.0 GiB; best host 127.0.1.3 has 1.5 cpus, 12.0 GiB free` */
+  message: string
+}
+
+/** What `task start` reports: the tasks started, the hosts where starting failed, the tasks that did not fit. */
 export interface StartReport {
   project: string
   started: TaskRecord[]
   failed: Array<{host: string; reason: string}>
+  /** With resources asked for: one entry per task not started because no host had room (never overcommitted). */
+  unplaced: UnplacedTask[]
+  /** With resources asked for: what each host that answered offered before placing. */
+  offers?: HostOffer[]
 }
 
 /** What `task list` reports. */
@@ -104,6 +123,11 @@ export interface PlaceRequest {
   count: number
   /** Hosts a task just failed or got lost on. */
   avoid: ReadonlySet<string>
+  /** What each task asks for (keep's `--cpus`, `--mem`); then `offers` says what each host has free. */
+  resources?: Resources | undefined
+  policy?: OfferPolicy | undefined
+  /** The offer round's offers, one per host that answered its probe (with `resources` only). */
+  offers?: HostOffer[] | undefined
 }
 
 /**

@@ -131,3 +131,19 @@ describe('parseInventory: [name] groups', () => {
     )
   })
 })
+
+describe('parseInventory: declared resources after the host', () => {
+  it('gives every host of the line (ranges too) its cpus and mem; other lines stay as they were', () => {
+    const {entries} = parseInventory('node[01-02] cpus=4 mem=8G\nadmin@node03:2222   cpus=0.5 # small\nnode04\n', 'c')
+    const GiB = 1024 ** 3
+    assert.deepEqual(
+      entries.map((entry) => [entry.name, entry.resources]),
+      [
+        ['node01', {cpus: 4, mem: 8 * GiB}],
+        ['node02', {cpus: 4, mem: 8 * GiB}],
+        ['node03:2222', {cpus: 0.5}],
+        ['node04', undefined],
+      ],
+    )
+  })
+})

@@ -9,6 +9,7 @@ import type {TaskView} from '../../../src/core/tasks/task-view.js'
 import type {KeepHooks} from '../../../src/core/tasks/types.js'
 
 import {UsageError} from '../../../src/core/errors.js'
+import {makeConnectOptions} from '../../../src/core/ssh/connect-options.js'
 import {resolveKeepHooks} from '../../../src/core/tasks/keep-file-hooks.js'
 import {placeByCount, placeTasks} from '../../../src/core/tasks/keep-hooks.js'
 
@@ -35,6 +36,7 @@ const task = (id: string, on: string, state: TaskView['state'] = 'running'): Tas
   signal: null,
   endedAt: null,
   reason: null,
+  request: null,
 })
 
 describe('placeByCount (keep default placement)', () => {
@@ -56,7 +58,22 @@ describe('placeTasks (the place hook)', () => {
   const hosts = ['a', 'b'].map((name) => host(name))
   const run = async (place: KeepHooks['place'], count: number): Promise<[Map<string, number>, string[]]> => {
     const lines: string[] = []
-    const placement = await placeTasks(hosts, [], {count, avoid: new Set()}, {place, log: (l) => lines.push(l)})
+    // Never used to connect: without resources asked for, placement probes no host.
+    const connect = makeConnectOptions({
+      connectTimeoutSeconds: 1,
+      retries: 0,
+      hostKeyCheck: 'strict',
+      env: {},
+      jumpConcurrency: 1,
+    })
+    const context = {
+      connect,
+      fanOut: {concurrency: 1},
+      remoteRoot: '~/director',
+      place,
+      log: (l: string) => lines.push(l),
+    }
+    const placement = await placeTasks(hosts, [], {count, avoid: new Set()}, context)
     return [placement, lines]
   }
 

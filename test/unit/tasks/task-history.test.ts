@@ -18,6 +18,7 @@ const view = (id: string, state: TaskView['state'], endedAt: null | string = nul
   signal: null,
   endedAt,
   reason: null,
+  request: null,
 })
 
 describe('parseTaskStates', () => {

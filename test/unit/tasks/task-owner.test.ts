@@ -9,8 +9,8 @@ import type {HostIdentity} from '../../../src/core/tasks/task-state.js'
 import type {TaskRecord} from '../../../src/core/tasks/task-store.js'
 
 import {readProcStat} from '../../../src/core/local/process-info.js'
+import {IDENTITY_FUNCTIONS} from '../../../src/core/remote/proc-shell.js'
 import {parseTaskListing} from '../../../src/core/tasks/parse-task-listing.js'
-import {IDENTITY_FUNCTIONS} from '../../../src/core/tasks/proc-shell.js'
 import {stopTaskScript} from '../../../src/core/tasks/stop-script.js'
 import {sandboxOwnership} from '../../../src/core/tasks/task-owner.js'
 import {listTasksScript} from '../../../src/core/tasks/task-scripts.js'
@@ -103,6 +103,14 @@ describe('parseTaskListing: identity, owner, older layout', () => {
         // Half an owner file says nothing.
         ['t-20261123155003-cccc', undefined, false],
       ],
+    )
+  })
+
+  it('reads what a task asked for from its resources line; a bad one is no request', () => {
+    const text = ['task t-1', 'resources cpus=0.5 mem=1073741824B', 'task t-2', 'resources cpus=lots', ''].join('\n')
+    assert.deepEqual(
+      parseTaskListing(text).tasks.map((t) => t.request),
+      [{cpus: 0.5, mem: 1024 ** 3}, undefined],
     )
   })
 })

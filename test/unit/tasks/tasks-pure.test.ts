@@ -157,6 +157,7 @@ describe('planReconcile', () => {
     signal: null,
     endedAt: null,
     reason: null,
+    request: null,
   })
   const always = {count: 3, restart: 'always' as const}
   const onFailure = {count: 3, restart: 'on-failure' as const}
