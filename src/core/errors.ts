@@ -10,3 +10,8 @@ export class UsageError extends Error {
 export function located(file: string, line: number | undefined, message: string): string {
   return line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`
 }
+
+/** What an unknown thrown value says: its message when it is an Error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

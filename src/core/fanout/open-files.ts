@@ -6,10 +6,10 @@ import {UsageError} from '../errors.js'
  * File descriptors one host in flight may hold: its socket, its stdout and stderr files, the
  * small record files written at its end (three at once) and a ping's pipes; rounded up.
  */
-export const FILES_PER_HOST = 6
+const FILES_PER_HOST = 6
 
 /** Descriptors the process holds whatever the fan-out: stdio, node's own, the inventory and logs. */
-export const BASE_FILES = 64
+const BASE_FILES = 64
 
 export interface OpenFilesLimit {
   soft: number

@@ -57,7 +57,7 @@ export interface HostOffer {
 }
 
 /** Rounds away the float noise of sums of fractions (0.1 + 0.2). */
-function tidy(value: number): number {
+export function tidy(value: number): number {
   return Math.max(0, Math.round(value * 1e6) / 1e6)
 }
 

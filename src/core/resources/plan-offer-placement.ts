@@ -1,5 +1,6 @@
 import type {HostOffer} from './host-resources.js'
 
+import {tidy} from './host-resources.js'
 import {describeResources, type Resources} from './resource-words.js'
 
 /** How an offer round picks hosts: spread (most free first, the default) or pack (fill in order). */
@@ -98,7 +99,7 @@ export function claimOffer(left: HostOffer[], host: string, request: Resources):
 }
 
 function tidyOrNull(value: number | null): number | null {
-  return value === null ? null : Math.max(0, Math.round(value * 1e6) / 1e6)
+  return value === null ? null : tidy(value)
 }
 
 /** `1.5 cpus, 12.0 GiB free` (n/a for what the host cannot say). */

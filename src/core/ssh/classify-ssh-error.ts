@@ -91,3 +91,8 @@ export function classifyForwardError(
     return failure('dns', `${via} cannot resolve ${target.replace(/:\d+$/, '')} (${reason})`)
   return failure('protocol', `${via} cannot open a connection to ${target}: ${reason || 'no reason given'}`)
 }
+
+/** `address:port` as messages name a target, with an IPv6 address in brackets. */
+export function targetOf(host: {address: string; port: number}): string {
+  return host.address.includes(':') ? `[${host.address}]:${host.port}` : `${host.address}:${host.port}`
+}

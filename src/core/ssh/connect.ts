@@ -10,7 +10,7 @@ import type {Bastion, JumpHosts} from './jump-hosts.js'
 import type {KnownHostsStore} from './known-hosts-store.js'
 
 import {type Failure, failure, HostFailure} from '../host-result.js'
-import {classifySshError, type ConnectErrorContext, isTransientHandshakeError} from './classify-ssh-error.js'
+import {classifySshError, type ConnectErrorContext, isTransientHandshakeError, targetOf} from './classify-ssh-error.js'
 import {decideHostKey, type HostKeyCheck, preferredHostKeyAlgorithms} from './host-key-policy.js'
 import {keyTypeOfBlob} from './known-hosts.js'
 import {type Negotiated, SshSession} from './session.js'
@@ -108,7 +108,7 @@ async function connectOnce(
   via: Bastion | undefined,
 ): Promise<SshSession> {
   signal?.throwIfAborted()
-  const target = host.address.includes(':') ? `[${host.address}]:${host.port}` : `${host.address}:${host.port}`
+  const target = targetOf(host)
   const methods = authMethods(host, options)
   if (methods.length === 0) {
     throw new HostFailure(

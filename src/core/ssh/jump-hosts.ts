@@ -6,7 +6,7 @@ import type {Host} from '../inventory/host.js'
 import type {SshSession} from './session.js'
 
 import {failure, HostFailure} from '../host-result.js'
-import {classifyForwardError} from './classify-ssh-error.js'
+import {classifyForwardError, targetOf} from './classify-ssh-error.js'
 import {hostToken} from './known-hosts.js'
 
 /** Logs in to a bastion as to any host (its key checked against known_hosts like any other). */
@@ -47,15 +47,20 @@ export class JumpHosts {
   }
 }
 
+/** How long a failed bastion login stands for every host behind it before one of them tries again. */
+const RELOGIN_AFTER_MS = 5000
+
 /**
  * One bastion's login, shared. A login that failed (down, refused, auth, changed host key) is
- * the failure of every host behind it, named `bastion <name>: ...`; it is not tried again. A
- * login lost after it worked (the bastion restarted) is made again once, by the next host.
+ * the failure of every host behind it, named `bastion <name>: ...`, for RELOGIN_AFTER_MS after it
+ * failed: a one-shot command tries a dead bastion once, a long one (keep) again next cycle. A
+ * login lost after it worked (the bastion restarted) is made again by the next host.
  */
 export class Bastion {
   private readonly slots: LimitFunction
   private session: Promise<SshSession>
   private opened: SshSession | undefined
+  private failedAt: number | undefined
 
   constructor(
     readonly host: Host,
@@ -73,7 +78,8 @@ export class Bastion {
 
   /** A connection from the bastion to `host`; a HostFailure naming the bastion when there is none. */
   async forward(host: Host): Promise<Duplex> {
-    if (this.opened?.closed) this.session = this.logIn()
+    const stale = this.failedAt !== undefined && Date.now() - this.failedAt >= RELOGIN_AFTER_MS
+    if (this.opened?.closed || stale) this.session = this.logIn()
     const session = await this.session.catch((error: unknown) => {
       throw this.named(error)
     })
@@ -81,8 +87,7 @@ export class Bastion {
       return await session.forward(host.address, host.port)
     } catch (error) {
       if (error instanceof HostFailure) throw this.named(error)
-      const target = host.address.includes(':') ? `[${host.address}]:${host.port}` : `${host.address}:${host.port}`
-      throw new HostFailure(classifyForwardError(error as Error, this.host.name, target))
+      throw new HostFailure(classifyForwardError(error as Error, this.host.name, targetOf(host)))
     }
   }
 
@@ -95,13 +100,16 @@ export class Bastion {
 
   private logIn(): Promise<SshSession> {
     this.opened = undefined
+    this.failedAt = undefined
     const session = this.login()
     // A failure is each target's to report, when it asks for its channel.
     session.then(
       (opened) => {
         this.opened = opened
       },
-      () => undefined,
+      () => {
+        this.failedAt = Date.now()
+      },
     )
     return session
   }

@@ -1,4 +1,4 @@
-import {appendFileSync, mkdirSync, readFileSync} from 'node:fs'
+import {appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import type {HostAddress, PresentedKey} from './host-key-policy.js'
@@ -40,7 +40,9 @@ export class KnownHostsStore {
   record(path: string, {host, port}: HostAddress, {key, type}: PresentedKey): void {
     const file = this.read(path)
     mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-    appendFileSync(path, formatKnownHostsLine(host, port, type, key), {mode: 0o600})
+    // A file whose last line has no newline would have our line glued onto it.
+    const gap = lacksFinalNewline(path) ? '\n' : ''
+    appendFileSync(path, gap + formatKnownHostsLine(host, port, type, key), {mode: 0o600})
     file.lines++
     const entry: KnownHostEntry = {
       file: path,
@@ -77,4 +79,20 @@ function readOrEmpty(path: string): KnownHostsFile {
 
   const lines = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
   return {entries: parseKnownHosts(text, path), lines}
+}
+
+function lacksFinalNewline(path: string): boolean {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const {size} = fstatSync(fd)
+    if (size === 0) return false
+    const last = Buffer.alloc(1)
+    readSync(fd, last, 0, 1, size - 1)
+    return last[0] !== 0x0a
+  } catch {
+    return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }

@@ -7,6 +7,7 @@ import type {SshSession} from '../ssh/session.js'
 import type {KeepHooks} from './types.js'
 
 import {UsageError} from '../errors.js'
+import {failure, HostFailure} from '../host-result.js'
 import {posixShell, shellJoin} from '../remote/shell-quote.js'
 import {hostBinDir} from './task-paths.js'
 import {uploadReplacing} from './upload-task-file.js'
@@ -74,7 +75,7 @@ function isExecutable(path: string): boolean {
  * host as `<hook> <project>`; `maintenance` runs here, for at most a minute. Each is uploaded
  * to `<remote-root>/bin/<project>/<host>/hooks/<name>` once per session (homes may be shared).
  */
-export function fileHooks(files: Partial<Record<HookName, string>>, site: HookSite): KeepHooks {
+function fileHooks(files: Partial<Record<HookName, string>>, site: HookSite): KeepHooks {
   // Uploaded once per session and hook: a cycle's checks of several tasks on one host share it.
   const uploader = (name: HookName, file: string): ((session: SshSession) => Promise<string>) => {
     const uploads = new WeakMap<SshSession, Promise<string>>()
@@ -82,7 +83,12 @@ export function fileHooks(files: Partial<Record<HookName, string>>, site: HookSi
       let target = uploads.get(session)
       if (target === undefined) {
         const remote = posix.join(hostBinDir(site.remoteRoot, site.project, session.host.name), 'hooks', name)
-        target = uploadReplacing(session, file, remote)
+        // Not the task's fault: a hook that cannot be put on the host is the host's failure.
+        target = uploadReplacing(session, file, remote).catch((error: unknown) => {
+          if (error instanceof HostFailure) throw error
+          const why = error instanceof Error ? error.message : String(error)
+          throw new HostFailure(failure('remote-error', `${session.host.name}: cannot upload the ${name} hook: ${why}`))
+        })
         uploads.set(session, target)
       }
 

@@ -3,7 +3,9 @@ import type {SshSession} from '../ssh/session.js'
 import type {TaskView} from './task-view.js'
 import type {KeepHooks, ListTasksOptions, PlaceRequest} from './types.js'
 
+import {messageOf} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
+import {HostFailure} from '../host-result.js'
 import {type HostOffer, offerOf} from '../resources/host-resources.js'
 import {claimOffer, describeOffer, planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
 import {probeResources} from '../resources/read-host-resources.js'
@@ -13,10 +15,6 @@ import {planTaskPlacement} from './plan-task-placement.js'
 /** How keep's hooks reach the hosts, and where they say what went wrong. */
 export interface HookContext extends ListTasksOptions {
   log: (text: string) => void
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /** Runs the maintenance hook here; a throw is logged, never fatal. */
@@ -55,8 +53,9 @@ export async function runInit(
 
 /**
  * Asks the health hook about each running task, over one session per host. Returns the ids of
- * the unhealthy tasks (false, or a throw); a host that cannot be reached is left to the
- * listing, which calls its tasks lost.
+ * the unhealthy tasks (false, or a throw). A host that cannot be asked (no login, a lost
+ * connection, a HostFailure from the hook) marks none of its tasks: it is logged, and left to
+ * the listing, which calls its tasks lost when it cannot be reached either.
  */
 export async function checkHealth(
   hosts: Host[],
@@ -67,7 +66,7 @@ export async function checkHealth(
   const running = tasks.filter((task) => task.state === 'running' && task.pid !== null)
   const busy = hosts.filter((host) => running.some((task) => task.host === host.name))
   const unhealthy = new Set<string>()
-  await runOverSsh(busy, context.connect, context.fanOut, async (session) => {
+  const results = await runOverSsh(busy, context.connect, context.fanOut, async (session) => {
     for (const task of running.filter((t) => t.host === session.host.name)) {
       const sick = await sicknessOf(hook, task, session)
       if (sick === null) continue
@@ -75,6 +74,8 @@ export async function checkHealth(
       context.log(`health ${task.id} @${task.host} failed${sick}`)
     }
   })
+  for (const result of results)
+    if (!result.ok) context.log(`health @${result.host} not asked: ${result.failure.message}`)
   return unhealthy
 }
 
@@ -87,6 +88,8 @@ async function sicknessOf(
   try {
     return (await hook(task, session)) ? null : ''
   } catch (error) {
+    // The host, not the task: the session could not carry the check.
+    if (error instanceof HostFailure) throw error
     return `: ${messageOf(error)}`
   }
 }

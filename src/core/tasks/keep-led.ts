@@ -4,8 +4,9 @@ import type {Host} from '../inventory/host.js'
 import type {KeepLoopOptions} from './keep-tasks.js'
 import type {KeepReport, KeepRequest} from './types.js'
 
+import {messageOf} from '../errors.js'
 import {type CoordinationStore, type Fence, NotLeaderError, StoreUnreachableError} from '../store/types.js'
-import {waitForStore} from './keep-store-wait.js'
+import {readWhenUp} from './keep-store-wait.js'
 import {keepLogger, keepTasks} from './keep-tasks.js'
 import {projectPrefix, storeTaskRecords} from './task-records.js'
 
@@ -42,10 +43,6 @@ const STANDBY_POLL_MS = 500
 /** Between two campaigns after one failed (store unreachable). */
 const RETRY_MS = 1000
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /**
  * `keep` with a store: campaigns for the leadership of the project (an election under
  * `director/<project>/`, on a lease of `leaseSeconds`); while standby, says who leads; once
@@ -63,9 +60,12 @@ export async function keepLed(
   const log = keepLogger(request.stateDir, request.project, options.onLog)
   const prefix = projectPrefix(request.project)
   const total: KeepReport = {project: request.project, cycles: 0, started: 0, stopped: 0, endedBy: 'signal'}
-  await waitForStore(store, prefix, {log, signal, timeoutSeconds: options.storeTimeoutSeconds})
-  // A stop request older than this controller is not for it.
-  const staleStop = await store.get(prefix + STOP_KEY).catch(() => undefined)
+  // A stop request older than this controller is not for it (read once the store answers).
+  const staleStop = await readWhenUp(store, prefix + STOP_KEY, {
+    log,
+    signal,
+    timeoutSeconds: options.storeTimeoutSeconds,
+  })
   const stopRequested = async (): Promise<string | undefined> => {
     const now = await store.get(prefix + STOP_KEY)
     return now !== undefined && now !== staleStop ? `stop requested in ${store.endpoint} (${now})` : undefined

@@ -5,22 +5,22 @@ import {type CoordinationStore, StoreUnreachableError} from '../store/types.js'
 const RETRY_MS = 1000
 
 /**
- * Waits until the store answers (keep is a supervisor: it does not give up on a store that is
- * down), saying so once; with `timeoutSeconds`, throws the StoreUnreachableError past it.
- * Returns early on the signal.
+ * Reads `key` once the store answers (keep is a supervisor: it does not give up on a store that
+ * is down), saying so once; with `timeoutSeconds`, throws the StoreUnreachableError past it.
+ * Returns undefined early on the signal.
  */
-export async function waitForStore(
+export async function readWhenUp(
   store: CoordinationStore,
-  prefix: string,
+  key: string,
   options: {log: (text: string) => void; signal: AbortSignal; timeoutSeconds?: number | undefined},
-): Promise<void> {
+): Promise<string | undefined> {
   const deadline = options.timeoutSeconds === undefined ? Infinity : Date.now() + options.timeoutSeconds * 1000
   let said = false
   while (!options.signal.aborted) {
     try {
-      await store.get(`${prefix}spec`)
+      const value = await store.get(key)
       if (said) options.log(`store ${store.endpoint} answers`)
-      return
+      return value
     } catch (error) {
       if (!(error instanceof StoreUnreachableError) || Date.now() >= deadline) throw error
       if (!said) options.log(`${error.message}; waiting for it, retrying every ${RETRY_MS / 1000} s`)
@@ -29,4 +29,6 @@ export async function waitForStore(
 
     await sleep(RETRY_MS, undefined, {signal: options.signal}).catch(() => {})
   }
+
+  return undefined
 }

@@ -34,7 +34,7 @@ export interface KeepControl {
 }
 
 /** The local control: the state file, the stop file (used up when found), no fence. */
-export function localKeepControl(stateDir: string, project: string): KeepControl {
+function localKeepControl(stateDir: string, project: string): KeepControl {
   const stopFile = join(projectStateDir(stateDir, project), 'stop')
   return {
     records: localTaskRecords(stateDir),

@@ -73,8 +73,14 @@ async function startByOffers(hosts: Host[], request: StartRequest, options: List
       message: shortfallMessage(resources, plan.best),
     })),
   )
+  // One task per host: a host that could not be asked did not get its task. With a count, the
+  // tasks went to the hosts that answered, and what found no room is in `unplaced`.
+  const unasked =
+    request.count === undefined
+      ? probed.flatMap((result) => (result.ok ? [] : [{host: result.host, reason: result.failure.message}]))
+      : []
   const report = await startPlaced(hosts, placement, request, options)
-  return {...report, unplaced, offers}
+  return {...report, failed: [...unasked, ...report.failed], unplaced, offers}
 }
 
 /** Starts `placement.get(host)` tasks on each host. */

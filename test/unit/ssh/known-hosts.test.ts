@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {decideHostKey} from '../../../src/core/ssh/host-key-policy.js'
 import {KnownHostsIndex} from '../../../src/core/ssh/known-hosts-index.js'
+import {KnownHostsStore} from '../../../src/core/ssh/known-hosts-store.js'
 import {entryMatches, hostToken, keyTypeOfBlob, parseKnownHosts} from '../../../src/core/ssh/known-hosts.js'
 import {fixtures} from '../../helpers/paths.js'
 
@@ -86,6 +88,29 @@ describe('decideHostKey', () => {
         `host key of [node02]:2222 changed: the ssh-ed25519 key it presents differs from ${file}:3; ` +
           `if the host was reinstalled, remove that line (ssh-keygen -R '[node02]:2222' -f ${file})`,
       )
+    }
+  })
+})
+
+describe('KnownHostsStore.record', () => {
+  it('starts its line on a line of its own when the file does not end in a newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'director-known-hosts-'))
+    try {
+      const path = join(dir, 'known_hosts')
+      const first = key(1)
+      writeFileSync(path, `old.example ${first.type} ${first.key}`)
+      const second = key(2)
+      new KnownHostsStore().record(path, {host: '127.0.0.9', port: 2222}, second)
+      const kept = parseKnownHosts(readFileSync(path, 'utf8'), path)
+      assert.deepEqual(
+        kept.map((entry) => [entry.line, entry.patterns, entry.keyType]),
+        [
+          [1, 'old.example', first.type],
+          [2, '[127.0.0.9]:2222', second.type],
+        ],
+      )
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
     }
   })
 })
