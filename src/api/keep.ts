@@ -68,7 +68,7 @@ export async function keep(options: KeepOptions): Promise<KeepReport> {
   const cwd = options.cwd ?? process.cwd()
   const project = options.project ?? DEFAULT_PROJECT
   const what = taskWhat(options.script, options.args ?? [], options.command, cwd)
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) => {
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot, store}) => {
     const hooksDir = options.hooksDir ?? `${project}/hooks`
     const request = {
       what,
@@ -84,11 +84,9 @@ export async function keep(options: KeepOptions): Promise<KeepReport> {
     }
     const signal = fanOut.signal ?? new AbortController().signal
     const loop = {connect, fanOut, remoteRoot, signal, onLog: options.onLog ?? (() => {})}
-    return withStore(options.store, async (store) => {
-      if (store === undefined) return keepTasks(hosts, request, loop)
-      const lead = {store, controllerId: controllerId(), leaseSeconds: lease, storeTimeoutSeconds: options.storeTimeout}
-      return keepLed(hosts, request, {...loop, ...lead})
-    })
+    if (store === undefined) return keepTasks(hosts, request, loop)
+    const lead = {store, controllerId: controllerId(), leaseSeconds: lease, storeTimeoutSeconds: options.storeTimeout}
+    return keepLed(hosts, request, {...loop, ...lead})
   })
 }
 

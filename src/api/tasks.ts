@@ -1,4 +1,5 @@
 import type {OfferPolicy} from '../core/resources/plan-offer-placement.js'
+import type {CoordinationStore} from '../core/store/types.js'
 import type {TaskState} from '../core/tasks/task-state.js'
 import type {
   LogsReport,
@@ -33,24 +34,28 @@ export interface TaskOptions extends FleetOptions, StoreOptions {
   cwd?: string | undefined
 }
 
-type TaskFleet = ResolvedFleet & {stateDir: string; remoteRoot: string}
+type TaskFleet = ResolvedFleet & {
+  stateDir: string
+  remoteRoot: string
+  /** The coordination store `options.store` names, or undefined (local state only). */
+  store: CoordinationStore | undefined
+  /** The task records: the store's when there is one, else the state dir's. */
+  records: TaskRecords
+}
 
-/** Runs a task command's work with the fleet, the records' folder and the remote root (see withFleet). */
+/**
+ * Runs a task command's work with the fleet, the records' folder, the remote root and the task
+ * records; the store (when given) and the bastions are closed after, whatever happens.
+ */
 export async function withTasks<T>(options: TaskOptions, work: (fleet: TaskFleet) => Promise<T>): Promise<T> {
   const cwd = options.cwd ?? process.cwd()
   const stateDir = resolveStateDir(options.stateDir, options.env ?? process.env, cwd)
   const remoteRoot = options.remoteRoot ?? DEFAULT_REMOTE_ROOT
-  return withFleet(options, async (fleet) => work({...fleet, stateDir, remoteRoot}))
-}
-
-/** Runs `work` with the task records: the store's when `store` is given (closed after), else the state dir's. */
-async function withRecords<T>(
-  options: TaskOptions,
-  stateDir: string,
-  work: (records: TaskRecords) => Promise<T>,
-): Promise<T> {
-  return withStore(options.store, async (store) =>
-    work(store === undefined ? localTaskRecords(stateDir) : storeTaskRecords(store)),
+  return withFleet(options, async (fleet) =>
+    withStore(options.store, async (store) => {
+      const records = store === undefined ? localTaskRecords(stateDir) : storeTaskRecords(store)
+      return work({...fleet, stateDir, remoteRoot, store, records})
+    }),
   )
 }
 
@@ -87,17 +92,15 @@ export interface StartTasksOptions extends ResourceOptions, TaskOptions {
 export async function startTasks(options: StartTasksOptions): Promise<StartReport> {
   const what = taskWhat(options.script, options.args ?? [], options.command, options.cwd ?? process.cwd())
   const project = options.project ?? DEFAULT_PROJECT
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
-    withRecords(options, stateDir, async (records) => {
-      // The store must answer before anything starts: a record is written before each start.
-      await records.read(project)
-      return start(
-        hosts,
-        {what, project, remoteRoot, count: options.count, stateDir, records, ...resourcesOf(options)},
-        {connect, fanOut, remoteRoot},
-      )
-    }),
-  )
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot, records}) => {
+    // The store must answer before anything starts: a record is written before each start.
+    await records.read(project)
+    return start(
+      hosts,
+      {what, project, remoteRoot, count: options.count, stateDir, records, ...resourcesOf(options)},
+      {connect, fanOut, remoteRoot},
+    )
+  })
 }
 
 export interface ListTasksOptions extends TaskOptions {
@@ -112,15 +115,8 @@ export interface ListTasksOptions extends TaskOptions {
 /** `director task list`: the tasks as their hosts show them (states, exit codes, signals). */
 export async function listTasks(options: ListTasksOptions): Promise<TaskListReport> {
   const history = {states: options.states, all: options.all ?? false}
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
-    withRecords(options, stateDir, async (records) =>
-      list(
-        hosts,
-        await records.read(options.project),
-        {connect, fanOut, remoteRoot, project: options.project},
-        history,
-      ),
-    ),
+  return withTasks(options, async ({hosts, connect, fanOut, remoteRoot, records}) =>
+    list(hosts, await records.read(options.project), {connect, fanOut, remoteRoot, project: options.project}, history),
   )
 }
 
@@ -134,10 +130,8 @@ export interface StopTasksOptions extends TaskOptions {
 /** `director task stop`: SIGTERM to each chosen task's process group, SIGKILL after the grace. */
 export async function stopTasks(options: StopTasksOptions): Promise<StopReport> {
   const graceSeconds = options.grace ?? DEFAULT_GRACE_SECONDS
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
-    withRecords(options, stateDir, async (records) =>
-      stop(hosts, await records.read(), options.select, {connect, fanOut, remoteRoot, graceSeconds}),
-    ),
+  return withTasks(options, async ({hosts, connect, fanOut, remoteRoot, records}) =>
+    stop(hosts, await records.read(), options.select, {connect, fanOut, remoteRoot, graceSeconds}),
   )
 }
 
@@ -154,11 +148,9 @@ export interface TaskLogsOptions extends TaskOptions {
 /** `director task logs`: a task's stdout or stderr from its sandbox, to `onChunk`. */
 export async function taskLogs(options: TaskLogsOptions): Promise<LogsReport> {
   const request = {id: options.id, stream: options.stream ?? 'stdout', follow: options.follow ?? false}
-  return withTasks(options, async ({all, connect, stateDir, fanOut}) => {
+  return withTasks(options, async ({all, connect, fanOut, records}) => {
     const signal = fanOut.signal ?? new AbortController().signal
-    return withRecords(options, stateDir, async (records) =>
-      readTaskLog(all, await records.read(), request, {connect, signal, onChunk: options.onChunk}),
-    )
+    return readTaskLog(all, await records.read(), request, {connect, signal, onChunk: options.onChunk})
   })
 }
 
@@ -171,10 +163,8 @@ export interface PruneTasksOptions extends TaskOptions {
 
 /** `director task prune`: removes ended tasks' records and sandboxes (never a live task's). */
 export async function pruneTasks(options: PruneTasksOptions): Promise<PruneReport> {
-  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot}) =>
-    withRecords(options, stateDir, async (records) => {
-      const request = {stateDir, records, olderThanMs: (options.olderThan ?? 0) * 1000}
-      return prune(hosts, request, {connect, fanOut, remoteRoot, project: options.project})
-    }),
-  )
+  return withTasks(options, async ({hosts, connect, fanOut, stateDir, remoteRoot, records}) => {
+    const request = {stateDir, records, olderThanMs: (options.olderThan ?? 0) * 1000}
+    return prune(hosts, request, {connect, fanOut, remoteRoot, project: options.project})
+  })
 }

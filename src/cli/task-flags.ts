@@ -5,7 +5,7 @@ import {parseCpus} from '../core/resources/resource-words.js'
 import {parseSize} from '../core/size.js'
 import {DEFAULT_LEASE_SECONDS} from '../core/tasks/task-defaults.js'
 import {durationFlag} from './flags.js'
-import {stateDirFlag} from './local-flags.js'
+import {stateDirFlag, stateDirOf} from './local-flags.js'
 
 /** `--store`: the coordination store (settings key `store`, $DIRECTOR_STORE); none: the local state dir. */
 export const storeFlag = {
@@ -28,6 +28,19 @@ export const remoteRootFlag = {
 
 /** Flags of every `task` command (and `keep`). */
 export const taskFlags = {...stateDirFlag, ...storeFlag, ...remoteRootFlag}
+
+/** The library's task options from taskFlags: where the records and the tasks live. */
+export function taskOptionsOf(flags: {
+  'remote-root': string
+  'state-dir'?: string | undefined
+  store?: string | undefined
+}): {
+  remoteRoot: string
+  stateDir: string
+  store: string | undefined
+} {
+  return {remoteRoot: flags['remote-root'], stateDir: stateDirOf(flags), store: flags.store}
+}
 
 const cpusFlag = Flags.custom<number>({
   helpValue: 'N',

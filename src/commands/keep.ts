@@ -6,8 +6,7 @@ import type {KeepReport} from '../core/tasks/types.js'
 
 import {DirectorCommand} from '../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../cli/flags.js'
-import {stateDirOf} from '../cli/local-flags.js'
-import {keepStoreFlags, projectFlag, resourceFlags, taskFlags} from '../cli/task-flags.js'
+import {keepStoreFlags, projectFlag, resourceFlags, taskFlags, taskOptionsOf} from '../cli/task-flags.js'
 import {UsageError} from '../core/errors.js'
 import {DEFAULT_GRACE_SECONDS, DEFAULT_KEEP_INTERVAL_SECONDS} from '../core/tasks/task-defaults.js'
 
@@ -64,7 +63,7 @@ With --store, every keep of a project campaigns for its leadership: one leads, t
     const {args, flags} = this
     const {keep, stopKeep} = await import('../api/keep.js')
     if (flags.stop) {
-      const report = await stopKeep({store: flags.store, project: flags.project, stateDir: stateDirOf(flags)})
+      const report = await stopKeep({...taskOptionsOf(flags), project: flags.project})
       this.log(`asked every keep of ${report.project} to end (${report.where})`)
       return report
     }
@@ -74,13 +73,12 @@ With --store, every keep of a project campaigns for its leadership: one leads, t
     // Ended by the stop file: exit 0; by Ctrl-C or SIGTERM: the base command's 130 or 143.
     return keep({
       ...this.fleetOptions(flags, inventory),
+      ...taskOptionsOf(flags),
       count: args.count,
       script: args.script,
       args: this.positionals.slice(2),
       command: flags.command,
       project: flags.project,
-      remoteRoot: flags['remote-root'],
-      stateDir: stateDirOf(flags),
       restart: flags.restart as RestartPolicy,
       interval: flags.interval / 1000,
       grace: flags.grace / 1000,
@@ -92,7 +90,6 @@ With --store, every keep of a project campaigns for its leadership: one leads, t
       hooks: {health: flags.health, init: flags.init, maintenance: flags.maintenance},
       hooksDir: flags.hooks,
       onLog: (line) => this.log(line),
-      store: flags.store,
       lease: flags.lease,
       storeTimeout: flags['store-timeout'] === undefined ? undefined : flags['store-timeout'] / 1000,
     })

@@ -4,10 +4,9 @@ import type {TaskListReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'
-import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderTaskList} from '../../cli/render/tasks.js'
-import {taskFlags} from '../../cli/task-flags.js'
+import {taskFlags, taskOptionsOf} from '../../cli/task-flags.js'
 import {parseTaskStates, RECENT_ENDED} from '../../core/tasks/task-history.js'
 
 export default class TaskList extends DirectorCommand<typeof TaskList> {
@@ -33,9 +32,7 @@ Shows every live task and the last ${RECENT_ENDED} ended ones (--all: every one)
     const {listTasks} = await import('../../api/tasks.js')
     const report = await listTasks({
       ...this.fleetOptions(flags, inventory),
-      remoteRoot: flags['remote-root'],
-      store: flags.store,
-      stateDir: stateDirOf(flags),
+      ...taskOptionsOf(flags),
       project: flags.project,
       states,
       all: flags.all,

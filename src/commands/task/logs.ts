@@ -4,8 +4,7 @@ import type {LogsReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'
-import {stateDirOf} from '../../cli/local-flags.js'
-import {taskFlags} from '../../cli/task-flags.js'
+import {taskFlags, taskOptionsOf} from '../../cli/task-flags.js'
 
 export default class TaskLogs extends DirectorCommand<typeof TaskLogs> {
   static override args = {id: Args.string({description: 'the task id', required: true})}
@@ -28,9 +27,7 @@ export default class TaskLogs extends DirectorCommand<typeof TaskLogs> {
     const quiet = this.jsonEnabled()
     return taskLogs({
       ...this.fleetOptions(flags, inventory),
-      remoteRoot: flags['remote-root'],
-      store: flags.store,
-      stateDir: stateDirOf(flags),
+      ...taskOptionsOf(flags),
       id: args.id,
       stream: flags.stderr ? 'stderr' : 'stdout',
       follow: flags.follow,

@@ -4,10 +4,9 @@ import type {PruneReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'
-import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderPruned} from '../../cli/render/tasks.js'
-import {taskFlags} from '../../cli/task-flags.js'
+import {taskFlags, taskOptionsOf} from '../../cli/task-flags.js'
 import {parseDuration} from '../../core/duration.js'
 
 export default class TaskPrune extends DirectorCommand<typeof TaskPrune> {
@@ -35,9 +34,7 @@ Only finished, failed, killed and lost tasks, never a running one; with --older-
     const {pruneTasks} = await import('../../api/tasks.js')
     const report = await pruneTasks({
       ...this.fleetOptions(flags, inventory),
-      remoteRoot: flags['remote-root'],
-      store: flags.store,
-      stateDir: stateDirOf(flags),
+      ...taskOptionsOf(flags),
       project: flags.project,
       olderThan: olderThanMs / 1000,
     })

@@ -4,10 +4,9 @@ import type {StartReport} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags} from '../../cli/flags.js'
-import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderStarted} from '../../cli/render/tasks.js'
-import {projectFlag, resourceFlags, taskFlags} from '../../cli/task-flags.js'
+import {projectFlag, resourceFlags, taskFlags, taskOptionsOf} from '../../cli/task-flags.js'
 
 export default class TaskStart extends DirectorCommand<typeof TaskStart> {
   static override args = {
@@ -39,14 +38,12 @@ With --cpus/--mem, tasks go where that much is free (capacity: the inventory, <r
     const {startTasks} = await import('../../api/tasks.js')
     const report = await startTasks({
       ...this.fleetOptions(flags, inventory),
+      ...taskOptionsOf(flags),
       script: this.args.script,
       args: this.positionals.slice(1),
       command: flags.command,
       project: flags.project,
-      remoteRoot: flags['remote-root'],
-      store: flags.store,
       count: flags.count,
-      stateDir: stateDirOf(flags),
       cpus: flags.cpus,
       mem: flags.mem,
       pack: flags.pack,

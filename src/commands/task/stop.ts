@@ -4,10 +4,9 @@ import type {StopReport, StopSelection} from '../../core/tasks/types.js'
 
 import {DirectorCommand} from '../../cli/base-command.js'
 import {connectionFlags, durationFlag} from '../../cli/flags.js'
-import {stateDirOf} from '../../cli/local-flags.js'
 import {makeColors} from '../../cli/render/colors.js'
 import {renderStopped} from '../../cli/render/tasks.js'
-import {taskFlags} from '../../cli/task-flags.js'
+import {taskFlags, taskOptionsOf} from '../../cli/task-flags.js'
 import {UsageError} from '../../core/errors.js'
 import {DEFAULT_GRACE_SECONDS} from '../../core/tasks/task-defaults.js'
 
@@ -43,9 +42,7 @@ Nothing is signalled unless the sandbox is this host's (its owner: this name, ma
     const {stopTasks} = await import('../../api/tasks.js')
     const report = await stopTasks({
       ...this.fleetOptions(flags, inventory),
-      remoteRoot: flags['remote-root'],
-      store: flags.store,
-      stateDir: stateDirOf(flags),
+      ...taskOptionsOf(flags),
       select: selection,
       grace: flags.grace / 1000,
     })

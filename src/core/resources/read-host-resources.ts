@@ -7,7 +7,7 @@ import type {SshSession} from '../ssh/session.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
 import {posixShell} from '../remote/shell-quote.js'
-import {type HostResources, resolveHostResources} from './host-resources.js'
+import {type HostOffer, type HostResources, offerOf, resolveHostResources} from './host-resources.js'
 import {parseResourceProbe, resourceProbeScript} from './resource-probe.js'
 
 /** A host's cpus, load, memory, disk and reservations, with ONE exec; capacity as the inventory, file or host says. */
@@ -33,4 +33,19 @@ export async function probeResources(
   return runOverSsh(hosts, options.connect, options.fanOut, async (session, signal) =>
     readHostResources(session, options.remoteRoot, signal),
   )
+}
+
+/**
+ * An offer round's first step: what each host that answered offers (capacity less its live
+ * tasks' reservations; with `respectLoad`, cpus not below the load), and why the others did not.
+ */
+export async function probeOffers(
+  hosts: Host[],
+  options: {connect: ConnectOptions; fanOut: FanOutOptions; remoteRoot: string; respectLoad: boolean},
+): Promise<{offers: HostOffer[]; unreachable: Array<{host: string; reason: string}>}> {
+  const probed = await probeResources(hosts, options)
+  return {
+    offers: probed.flatMap((result) => (result.ok ? [offerOf(result.value, options.respectLoad)] : [])),
+    unreachable: probed.flatMap((result) => (result.ok ? [] : [{host: result.host, reason: result.failure.message}])),
+  }
 }

@@ -6,11 +6,11 @@ import type {KeepHooks, ListTasksOptions, PlaceRequest} from './types.js'
 import {messageOf} from '../errors.js'
 import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {HostFailure} from '../host-result.js'
-import {type HostOffer, offerOf} from '../resources/host-resources.js'
+import {type HostOffer} from '../resources/host-resources.js'
 import {claimOffer, describeOffer, planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
-import {probeResources} from '../resources/read-host-resources.js'
+import {probeOffers} from '../resources/read-host-resources.js'
 import {isEmptyRequest} from '../resources/resource-words.js'
-import {planTaskPlacement} from './plan-task-placement.js'
+import {countRunning, planTaskPlacement} from './plan-task-placement.js'
 
 /** How keep's hooks reach the hosts, and where they say what went wrong. */
 export interface HookContext extends ListTasksOptions {
@@ -96,10 +96,8 @@ async function sicknessOf(
 
 /** Keep's default placement: fewest running tasks first, hosts in `request.avoid` last. */
 export function placeByCount(hosts: Host[], tasks: TaskView[], request: PlaceRequest): string[] {
-  const running = new Map<string, number>()
-  for (const task of tasks) if (task.state === 'running') running.set(task.host, (running.get(task.host) ?? 0) + 1)
   const names = hosts.map((host) => host.name)
-  return expand(planTaskPlacement(names, running, request.count, request.avoid))
+  return expand(planTaskPlacement(names, countRunning(tasks), request.count, request.avoid))
 }
 
 /** host -> count as one host name per task. */
@@ -126,10 +124,10 @@ function placeByOffers(request: PlaceRequest, log: (text: string) => void): stri
 
 /** What each host that answered the probe offers (capacity less its live tasks' reservations). */
 async function offerRound(hosts: Host[], request: PlaceRequest, context: HookContext): Promise<HostOffer[]> {
-  const probed = await probeResources(hosts, context)
-  for (const result of probed) if (!result.ok) context.log(`offer @${result.host}: ${result.failure.message}`)
   const respectLoad = request.policy?.respectLoad ?? false
-  return probed.flatMap((result) => (result.ok ? [offerOf(result.value, respectLoad)] : []))
+  const {offers, unreachable} = await probeOffers(hosts, {...context, respectLoad})
+  for (const {host, reason} of unreachable) context.log(`offer @${host}: ${reason}`)
+  return offers
 }
 
 /**

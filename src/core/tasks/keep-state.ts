@@ -1,13 +1,13 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {dirname} from 'node:path'
 
 import type {CoordinationStore} from '../store/types.js'
 
 import {UsageError} from '../errors.js'
 import {checkFolderName} from '../remote/remote-path.js'
 import {type KeepSpec, type LeaderInfo, STOP_KEY} from './keep-led.js'
-import {projectStateDir} from './keep-tasks.js'
-import {projectPrefix, type StoredTaskRecord} from './task-records.js'
+import {stopFileOf} from './keep-tasks.js'
+import {parseStored, projectPrefix} from './task-records.js'
 
 /** One project as `director state` shows it. */
 export interface ProjectState {
@@ -65,10 +65,8 @@ export async function readKeepState(store: CoordinationStore, project?: string):
       const info = parse<LeaderInfo>(value('leader'))
       const tasks = mine
         .filter((entry) => entry.key.startsWith(`${prefix}tasks/`))
-        .flatMap((entry) => {
-          const record = parse<StoredTaskRecord>(entry.value)
-          return record === null ? [] : [{id: record.id, host: record.host, state: record.state}]
-        })
+        .flatMap((entry) => parseStored(entry.value))
+        .map((record) => ({id: record.id, host: record.host, state: record.state}))
       return {
         project: name,
         leader:
@@ -112,10 +110,10 @@ export async function requestKeepStop(
   const {project} = request
   checkFolderName(project, 'project name')
   if (store === undefined) {
-    const folder = projectStateDir(request.stateDir, project)
-    mkdirSync(folder, {recursive: true})
-    writeFileSync(join(folder, 'stop'), '')
-    return {project, via: 'stop-file', where: join(folder, 'stop')}
+    const stopFile = stopFileOf(request.stateDir, project)
+    mkdirSync(dirname(stopFile), {recursive: true})
+    writeFileSync(stopFile, '')
+    return {project, via: 'stop-file', where: stopFile}
   }
 
   await store.put(projectPrefix(project) + STOP_KEY, `${new Date().toISOString()} by ${request.by}`)

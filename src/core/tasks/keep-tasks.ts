@@ -19,6 +19,11 @@ export function projectStateDir(stateDir: string, project: string): string {
   return join(stateDir, 'projects', project)
 }
 
+/** `<state dir>/projects/<project>/stop`: the file that ends every keep of the project here. */
+export function stopFileOf(stateDir: string, project: string): string {
+  return join(projectStateDir(stateDir, project), 'stop')
+}
+
 /**
  * What keep's loop answers to: where it records tasks, what may stop it, and the fence it
  * passes before each action (a leader's; see keep-led.ts). Without a store: the local state
@@ -35,7 +40,7 @@ export interface KeepControl {
 
 /** The local control: the state file, the stop file (used up when found), no fence. */
 function localKeepControl(stateDir: string, project: string): KeepControl {
-  const stopFile = join(projectStateDir(stateDir, project), 'stop')
+  const stopFile = stopFileOf(stateDir, project)
   return {
     records: localTaskRecords(stateDir),
     async fence() {},

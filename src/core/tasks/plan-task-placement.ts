@@ -23,3 +23,10 @@ export function planTaskPlacement(
 
   return new Map(hosts.filter((host) => placed.has(host)).map((host) => [host, placed.get(host) ?? 0]))
 }
+
+/** How many of `tasks` run on each host. */
+export function countRunning(tasks: ReadonlyArray<{host: string; state: string}>): Map<string, number> {
+  const running = new Map<string, number>()
+  for (const task of tasks) if (task.state === 'running') running.set(task.host, (running.get(task.host) ?? 0) + 1)
+  return running
+}

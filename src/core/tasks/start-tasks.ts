@@ -9,12 +9,11 @@ import {runOverSsh} from '../fanout/run-over-ssh.js'
 import {failure, HostFailure} from '../host-result.js'
 import {checkFolderName} from '../remote/remote-path.js'
 import {posixShell} from '../remote/shell-quote.js'
-import {offerOf} from '../resources/host-resources.js'
 import {planOfferPlacement, shortfallMessage} from '../resources/plan-offer-placement.js'
-import {probeResources} from '../resources/read-host-resources.js'
+import {probeOffers} from '../resources/read-host-resources.js'
 import {formatResourceWords, isEmptyRequest} from '../resources/resource-words.js'
 import {listHostTasks} from './list-tasks.js'
-import {planTaskPlacement} from './plan-task-placement.js'
+import {countRunning, planTaskPlacement} from './plan-task-placement.js'
 import {makeTaskId} from './task-id.js'
 import {hostBinDir, taskDir} from './task-paths.js'
 import {localTaskRecords, type TaskRecords} from './task-records.js'
@@ -42,10 +41,8 @@ export async function startTasks(
     const listings = await listHostTasks(hosts, {...options, project: request.project})
     const records = await (request.records ?? localTaskRecords(request.stateDir)).read(request.project)
     const views = buildTaskViews(listings, records, request.project)
-    const running = new Map<string, number>()
-    for (const view of views) if (view.state === 'running') running.set(view.host, (running.get(view.host) ?? 0) + 1)
     const answered = listings.filter((answer) => answer.ok).map((answer) => answer.host)
-    placement = planTaskPlacement(answered, running, request.count)
+    placement = planTaskPlacement(answered, countRunning(views), request.count)
   }
 
   return startPlaced(hosts, placement, request, options)
@@ -58,9 +55,8 @@ export async function startTasks(
  */
 async function startByOffers(hosts: Host[], request: StartRequest, options: ListTasksOptions): Promise<StartReport> {
   const resources = request.resources ?? {}
-  const probed = await probeResources(hosts, options)
   const respectLoad = request.policy?.respectLoad ?? false
-  const offers = probed.flatMap((result) => (result.ok ? [offerOf(result.value, respectLoad)] : []))
+  const {offers, unreachable} = await probeOffers(hosts, {...options, respectLoad})
   const plans =
     request.count === undefined
       ? offers.map((offer) => planOfferPlacement([offer], resources, 1))
@@ -75,10 +71,7 @@ async function startByOffers(hosts: Host[], request: StartRequest, options: List
   )
   // One task per host: a host that could not be asked did not get its task. With a count, the
   // tasks went to the hosts that answered, and what found no room is in `unplaced`.
-  const unasked =
-    request.count === undefined
-      ? probed.flatMap((result) => (result.ok ? [] : [{host: result.host, reason: result.failure.message}]))
-      : []
+  const unasked = request.count === undefined ? unreachable : []
   const report = await startPlaced(hosts, placement, request, options)
   return {...report, failed: [...unasked, ...report.failed], unplaced, offers}
 }

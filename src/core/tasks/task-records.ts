@@ -82,7 +82,8 @@ export function storeTaskRecords(
   }
 }
 
-function parseStored(text: string): StoredTaskRecord[] {
+/** A stored record's JSON, as one record; none when it is not one (a hand-made or broken key). */
+export function parseStored(text: string): StoredTaskRecord[] {
   try {
     const value = JSON.parse(text) as Partial<StoredTaskRecord>
     return typeof value.id === 'string' && typeof value.project === 'string' && typeof value.host === 'string'

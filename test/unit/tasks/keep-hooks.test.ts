@@ -12,6 +12,7 @@ import {UsageError} from '../../../src/core/errors.js'
 import {makeConnectOptions} from '../../../src/core/ssh/connect-options.js'
 import {resolveKeepHooks} from '../../../src/core/tasks/keep-file-hooks.js'
 import {placeByCount, placeTasks} from '../../../src/core/tasks/keep-hooks.js'
+import {taskView} from '../../helpers/task-view.js'
 
 const host = (name: string): Host => ({
   name,
@@ -24,20 +25,7 @@ const host = (name: string): Host => ({
   line: 1,
 })
 
-const task = (id: string, on: string, state: TaskView['state'] = 'running'): TaskView => ({
-  id,
-  project: 'p',
-  host: on,
-  pid: 1,
-  state,
-  startedAt: null,
-  uptimeSeconds: null,
-  exitCode: null,
-  signal: null,
-  endedAt: null,
-  reason: null,
-  request: null,
-})
+const task = (id: string, on: string, state: TaskView['state'] = 'running'): TaskView => taskView({id, host: on, state})
 
 describe('placeByCount (keep default placement)', () => {
   const hosts = ['a', 'b', 'c'].map((name) => host(name))

@@ -5,21 +5,10 @@ import type {TaskView} from '../../../src/core/tasks/task-view.js'
 
 import {UsageError} from '../../../src/core/errors.js'
 import {parseTaskStates, RECENT_ENDED, selectTaskHistory} from '../../../src/core/tasks/task-history.js'
+import {taskView} from '../../helpers/task-view.js'
 
-const view = (id: string, state: TaskView['state'], endedAt: null | string = null): TaskView => ({
-  id,
-  project: 'p',
-  host: 'h',
-  pid: 1,
-  state,
-  startedAt: '2026-11-01T00:00:00Z',
-  uptimeSeconds: null,
-  exitCode: null,
-  signal: null,
-  endedAt,
-  reason: null,
-  request: null,
-})
+const view = (id: string, state: TaskView['state'], endedAt: null | string = null): TaskView =>
+  taskView({id, state, endedAt, startedAt: '2026-11-01T00:00:00Z'})
 
 describe('parseTaskStates', () => {
   it('reads a comma-separated list, once each', () =>

@@ -8,6 +8,7 @@ import {planReconcile} from '../../../src/core/tasks/plan-reconcile.js'
 import {planTaskPlacement} from '../../../src/core/tasks/plan-task-placement.js'
 import {isTaskId, makeTaskId} from '../../../src/core/tasks/task-id.js'
 import {deriveTaskState, killSignal, type SandboxFields} from '../../../src/core/tasks/task-state.js'
+import {taskView} from '../../helpers/task-view.js'
 
 const base: SandboxFields = {
   id: 't-20261123155001-4f2a',
@@ -145,20 +146,7 @@ describe('planTaskPlacement', () => {
 })
 
 describe('planReconcile', () => {
-  const view = (id: string, host: string, state: TaskView['state']): TaskView => ({
-    id,
-    project: 'p',
-    host,
-    pid: 1,
-    state,
-    startedAt: null,
-    uptimeSeconds: null,
-    exitCode: null,
-    signal: null,
-    endedAt: null,
-    reason: null,
-    request: null,
-  })
+  const view = (id: string, host: string, state: TaskView['state']): TaskView => taskView({id, host, state})
   const always = {count: 3, restart: 'always' as const}
   const onFailure = {count: 3, restart: 'on-failure' as const}
   const cases: Array<[string, TaskView[], typeof always | typeof onFailure, string[], [number, string[], string[]]]> = [
