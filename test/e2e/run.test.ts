@@ -396,6 +396,22 @@ describe('director run on a fleet of 4 hosts', () => {
     assert.deepEqual(readdirSync(project).sort(), runIds.slice(1))
   })
 
+  test('under sshd the command stays in the session sshd made for it; the run folder says the run ended', async () => {
+    // Fields 4-6 of /proc/<pid>/stat: parent, process group, session.
+    const command = String.raw`read -r _ _ _ ppid pgid sid _ < /proc/$$/stat; echo "$ppid $pgid $sid"`
+    const {code, json} = await runCliJson<RunOnFleetReport>(['run', '-c', command, '--project', 'session'], options())
+    assert.equal(code, 0)
+    for (const [i, host] of fleet().hosts.entries()) {
+      const [ppid, pgid, sid] = readFileSync(join(hostDir(json, host.address), 'stdout'), 'utf8')
+        .trim()
+        .split(' ')
+      // Its parent, the run script, leads the session and the group: no setsid was needed.
+      assert.ok(ppid !== undefined && ppid === pgid && pgid === sid, `${host.address}: ${ppid} ${pgid} ${sid}`)
+      const own = join(remoteDir(i + 1, 'session', json.runId), '.director')
+      assert.equal(readFileSync(join(own, 'live'), 'utf8'), 'ended\n')
+      assert.equal(readFileSync(join(own, 'pid'), 'utf8'), '')
+    }
+  })
   test('an --out that cannot be made or written is a one-line usage error, before connecting', async () => {
     for (const out of ['/proc/nope', '/sys/nope']) {
       const {code, stderr, stdout} = await runCli(['run', '-c', 'echo hi', '--out', out, '--project', 'badout'], {

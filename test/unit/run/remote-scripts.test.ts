@@ -75,8 +75,12 @@ describe('runScript', () => {
     assert.deepEqual(stdout.split('\0').slice(0, -1), hostile)
     assert.equal(readFileSync(join(hostDir('p', 'R1'), 'output/f.txt'), 'utf8'), 'kept\n')
     assert.equal(existsSync(join(hostDir('p', 'R1'), 'pwned')), false)
-    assert.equal(existsSync(join(hostDir('p', 'R1'), '.director/pid')), false, 'the pid file is removed')
-    assert.equal(existsSync(join(hostDir('p', 'R1'), '.director/live')), false, 'the live mark is removed')
+    assert.equal(readFileSync(join(hostDir('p', 'R1'), '.director/pid'), 'utf8'), '', 'the pid file is emptied')
+    assert.equal(
+      readFileSync(join(hostDir('p', 'R1'), '.director/live'), 'utf8'),
+      'ended\n',
+      'the live mark says ended',
+    )
   })
 
   it('does not start a script whose go-ahead never comes', () => {
@@ -86,7 +90,7 @@ describe('runScript', () => {
       () => execFileSync('/bin/sh', ['-c', runScript(layout, what, 5)], {env, input: '', stdio: 'pipe'}),
       (error: {status: number}) => error.status === SETUP_FAILED,
     )
-    assert.equal(existsSync(join(hostDir('p', 'R2'), '.director/live')), false, 'no live mark is left')
+    assert.equal(readFileSync(join(hostDir('p', 'R2'), '.director/live'), 'utf8'), 'ended\n', 'no live mark is left')
   })
 
   it('ends stderr with the files trailer, and the tar script lists what output/ holds', () => {
@@ -106,25 +110,38 @@ describe('runScript', () => {
 describe('killScript', () => {
   const layoutOf = (project: string, runId: string) => hostLayout(runPlace('~/director', project, runId), 'h1')
 
-  it('kills the whole process tree of a running command, children too', async () => {
-    const layout = layoutOf('k', 'R4')
-    const what = {kind: 'command', command: 'sleep 300 & echo $! > output/child; sleep 301'} as const
-    const child = spawn('/bin/sh', ['-c', runScript(layout, what, 5)], {env, stdio: 'ignore'})
-    const exited = new Promise<null | number>((resolve) => {
-      child.once('close', resolve)
+  // detached: the script leads a session of its own, as under sshd, and the command stays in its
+  // group; otherwise (a test runner's group) the command gets a session of its own from setsid.
+  for (const [place, detached] of [
+    ['leading its own session, as under sshd', true],
+    ['started inside another group', false],
+  ] as const) {
+    it(`kills the whole process tree of a running command, children too: ${place}`, async () => {
+      const runId = detached ? 'R4s' : 'R4'
+      const layout = layoutOf('k', runId)
+      const what = {kind: 'command', command: 'sleep 300 & echo $! > output/child; sleep 301'} as const
+      const child = spawn('/bin/sh', ['-c', runScript(layout, what, 5)], {env, stdio: 'ignore', detached})
+      const exited = new Promise<null | number>((resolve) => {
+        child.once('close', resolve)
+      })
+      const own = join(home, 'director/run/k', runId, 'h1')
+      const childFile = join(own, 'output/child')
+      try {
+        for (let i = 0; i < 50 && !existsSync(childFile); i++) await sleep(100)
+        const sleeper = Number(readFileSync(childFile, 'utf8'))
+        assert.ok(isAlive(sleeper))
+        const group = groupOf(sleeper)
+        assert.equal(group === child.pid, detached, `the command's group ${group}, the script's pid ${child.pid}`)
+        assert.equal(readFileSync(join(own, '.director/pid'), 'utf8'), `${group}\n`)
+        execFileSync('/bin/sh', ['-c', killScript(layout)], {env, timeout: 10_000})
+        assert.equal(await exited, 128 + 15, "the script outlives the kill and reports the command's TERM")
+        assert.equal(isAlive(sleeper), false, 'the background child was killed too')
+        assert.equal(readFileSync(join(own, '.director/live'), 'utf8'), 'ended\n')
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
     })
-    const childFile = join(home, 'director/run/k/R4/h1/output/child')
-    try {
-      for (let i = 0; i < 50 && !existsSync(childFile); i++) await sleep(100)
-      const sleeper = Number(readFileSync(childFile, 'utf8'))
-      assert.ok(isAlive(sleeper))
-      execFileSync('/bin/sh', ['-c', killScript(layout)], {env, timeout: 10_000})
-      assert.equal(await exited, 128 + 15)
-      assert.equal(isAlive(sleeper), false, 'the background child was killed too')
-    } finally {
-      child.kill('SIGKILL')
-    }
-  })
+  }
 
   it('also ends what left the group: setsid, nohup and a double fork', async () => {
     const layout = layoutOf('k', 'R6')
@@ -172,6 +189,8 @@ describe('pruneScript', () => {
     for (const id of ids) mkdirSync(join(project, id, 'h1/.director'), {recursive: true})
     // The oldest run is still live on one host; the second oldest was left live 8 days ago.
     writeFileSync(join(project, ids[0] ?? '', 'h1/.director/live'), '')
+    // The third oldest ended on its host: its mark says so, and it goes.
+    writeFileSync(join(project, ids[2] ?? '', 'h1/.director/live'), 'ended\n')
     const stale = join(project, ids[1] ?? '', 'h1/.director/live')
     writeFileSync(stale, '')
     execFileSync('touch', ['-d', '8 days ago', stale])
@@ -182,6 +201,11 @@ describe('pruneScript', () => {
     assert.deepEqual(readdirSync(project).sort(), [ids[0], ids[3], ids[4], ids[5], 'notes'])
   })
 })
+
+/** Field 5 of /proc/<pid>/stat: the process group. */
+function groupOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[2])
+}
 
 function spawnSyncText(command: string, args: string[]): {stdout: string; stderr: string} {
   const result = spawnSync(command, args, {env, encoding: 'latin1'})
