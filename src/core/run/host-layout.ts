@@ -19,7 +19,7 @@ export interface HostLayout {
   script: string | undefined
   /** Holds the process group id of the running command. */
   pidFile: string
-  /** Empty while the run script runs on the host, `ended` after: a pruned run is never one still running. */
+  /** Empty while the run script runs on the host, `ended` after: pruning spares a run still running. */
   liveFile: string
   /** `DIRECTOR_RUN_ID`'s value: every process of this run on this host inherits it, for the kill. */
   cookie: string

@@ -80,9 +80,10 @@ export function runScript(layout: HostLayout, what: RunWhat, keepRuns: number): 
 /**
  * Removes the project's run folders but the newest `keep` (run ids sort by start time), except
  * those where some host is still marked live (an empty `live` file; runScript writes into it when
- * it ends): with a shared home, another host may be running it. A live mark older than ABANDONED_DAYS is a host that went down mid-run. Shell built-ins
- * only, in a function (its own "$@"): a host pays one `rm` per run removed and a `find` per old
- * run still marked live, and nothing while the project has `keep` runs or fewer.
+ * it ends): with a shared home, another host may be running it. A live mark older than
+ * ABANDONED_DAYS is a host that went down mid-run. Shell built-ins only, in a function (its own
+ * "$@"): a host pays one `rm` per run removed and a `find` per old run still marked live, and
+ * nothing while the project has `keep` runs or fewer.
  */
 export function pruneScript(layout: HostLayout, keep: number): string {
   const live = `find "$old" -mindepth 3 -maxdepth 3 -path '*/.director/live' -empty -mtime -${ABANDONED_DAYS} -print -quit`
@@ -111,9 +112,9 @@ export function pruneScript(layout: HostLayout, keep: number): string {
  * Ends every process of the run on this host, in one exec. It finds them two ways: the process
  * group in the pid file, and every process whose environment holds the run's cookie (Jenkins'
  * ProcessTreeKiller), which also finds those that left the group (`setsid`, `nohup`, double
- * forks). TERM to all, up to 2 s for them (and the run script) to go, then KILL, repeated while any is left. Zombies
- * have no environment left, so they never count. Waits up to 2 s for the pid file of a run just
- * starting (not one that has ended).
+ * forks). TERM to all, up to 2 s for them (and the run script) to go, then KILL, repeated while
+ * any is left. Zombies have no environment left, so they never count. Waits up to 2 s for the pid
+ * file of a run just starting (not one that has ended).
  */
 export function killScript(layout: HostLayout): string {
   const pkill = (signal: string): string => `command -v pkill >/dev/null 2>&1 && pkill -${signal} -s "$p"`
