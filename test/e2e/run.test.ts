@@ -412,6 +412,7 @@ describe('director run on a fleet of 4 hosts', () => {
       assert.equal(readFileSync(join(own, 'pid'), 'utf8'), '')
     }
   })
+
   test('an --out that cannot be made or written is a one-line usage error, before connecting', async () => {
     for (const out of ['/proc/nope', '/sys/nope']) {
       const {code, stderr, stdout} = await runCli(['run', '-c', 'echo hi', '--out', out, '--project', 'badout'], {

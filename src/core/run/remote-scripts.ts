@@ -22,6 +22,11 @@ const RUN_ID_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]-[0-9]
 /** What the run script writes into its `live` mark when it ends (the mark is empty while it runs). */
 const ENDED = 'ended'
 
+/** The shell test "this live mark says its run is still running" (pruneScript's find: `-empty`). */
+function stillLive(mark: string): string {
+  return `[ -e ${mark} ] && [ ! -s ${mark} ]`
+}
+
 /**
  * The shell script (for `posixShell`) that runs the user's command on a host: it makes, marks live
  * and enters the host's own working folder of this run, prunes the project's old runs, starts the
@@ -100,7 +105,7 @@ export function pruneScript(layout: HostLayout, keep: number): string {
     '    [ "$n" -gt 0 ] || break',
     '    n=$((n - 1))',
     '    marked=',
-    '    for m in "$old"/*/.director/live; do [ -e "$m" ] && [ ! -s "$m" ] && marked=1; done',
+    `    for m in "$old"/*/.director/live; do ${stillLive('"$m"')} && marked=1; done`,
     `    if [ -z "$marked" ] || [ -z "$(${live})" ]; then rm -rf -- "$old"; fi`,
     '  done',
     '}',
@@ -128,7 +133,7 @@ export function killScript(layout: HostLayout): string {
     'i=0',
     `l=${remoteShellWord(layout.liveFile)} d=${remoteShellWord(posix.dirname(layout.liveFile))}`,
     // Not made yet, or made and live without a pid: the command is about to start.
-    'while { [ ! -d "$d" ] || { [ -e "$l" ] && [ ! -s "$l" ]; }; } && [ ! -s "$f" ] && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done',
+    `while { [ ! -d "$d" ] || { ${stillLive('"$l"')}; }; } && [ ! -s "$f" ] && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done`,
     'p=$(cat "$f" 2>/dev/null)',
     group('TERM'),
     'pids=$(found); [ -n "$pids" ] && kill -s TERM $pids 2>/dev/null',
@@ -139,7 +144,7 @@ export function killScript(layout: HostLayout): string {
     'i=0',
     'while pids=$(found) && [ -n "$pids" ] && [ "$i" -lt 10 ]; do kill -s KILL $pids 2>/dev/null; sleep 0.1; i=$((i + 1)); done',
     // A run script killed with its group could not say it ended: said here, and its group is forgotten.
-    `[ -s "$f" ] && : > "$f"; [ -e "$l" ] && [ ! -s "$l" ] && echo ${ENDED} > "$l"`,
+    `[ -s "$f" ] && : > "$f"; ${stillLive('"$l"')} && echo ${ENDED} > "$l"`,
     'exit 0',
   ].join('\n')
 }

@@ -18,6 +18,7 @@ import {
 } from '../../../src/core/run/remote-scripts.js'
 import {TrailerCutter} from '../../../src/core/run/status-trailer.js'
 import {isAlive} from '../../helpers/processes.js'
+import {processGroupsOf} from '../../helpers/tasks.js'
 
 // The scripts run through the local /bin/sh with HOME pointing at a temp folder: the same
 // shell code the hosts get, without SSH.
@@ -90,7 +91,11 @@ describe('runScript', () => {
       () => execFileSync('/bin/sh', ['-c', runScript(layout, what, 5)], {env, input: '', stdio: 'pipe'}),
       (error: {status: number}) => error.status === SETUP_FAILED,
     )
-    assert.equal(readFileSync(join(hostDir('p', 'R2'), '.director/live'), 'utf8'), 'ended\n', 'no live mark is left')
+    assert.equal(
+      readFileSync(join(hostDir('p', 'R2'), '.director/live'), 'utf8'),
+      'ended\n',
+      'the live mark says ended',
+    )
   })
 
   it('ends stderr with the files trailer, and the tar script lists what output/ holds', () => {
@@ -130,7 +135,7 @@ describe('killScript', () => {
         for (let i = 0; i < 50 && !existsSync(childFile); i++) await sleep(100)
         const sleeper = Number(readFileSync(childFile, 'utf8'))
         assert.ok(isAlive(sleeper))
-        const group = groupOf(sleeper)
+        const [group] = processGroupsOf([sleeper])
         assert.equal(group === child.pid, detached, `the command's group ${group}, the script's pid ${child.pid}`)
         assert.equal(readFileSync(join(own, '.director/pid'), 'utf8'), `${group}\n`)
         execFileSync('/bin/sh', ['-c', killScript(layout)], {env, timeout: 10_000})
@@ -201,11 +206,6 @@ describe('pruneScript', () => {
     assert.deepEqual(readdirSync(project).sort(), [ids[0], ids[3], ids[4], ids[5], 'notes'])
   })
 })
-
-/** Field 5 of /proc/<pid>/stat: the process group. */
-function groupOf(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[2])
-}
 
 function spawnSyncText(command: string, args: string[]): {stdout: string; stderr: string} {
   const result = spawnSync(command, args, {env, encoding: 'latin1'})
