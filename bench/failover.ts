@@ -13,6 +13,7 @@ import {fileURLToPath} from 'node:url'
 import {startEtcd} from '../fixtures/etcd/etcd.js'
 import {type Fleet, startFleet} from '../fixtures/fleet/fleet.js'
 import {killLeftoverTasks, waitFor} from '../test/helpers/tasks.js'
+import {median} from './measure.js'
 
 const ROUNDS = 5
 const LEASE = 5
@@ -38,11 +39,6 @@ function liveTasks(fleet: Fleet, project: string): Array<{id: string; pids: numb
 
     return [...byId].map(([id, pids]) => ({id, pids}))
   })
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)
 }
 
 export async function benchFailover(): Promise<string[]> {
@@ -110,8 +106,8 @@ export async function benchFailover(): Promise<string[]> {
 
     return [
       `keep ${COUNT} --lease ${LEASE} --interval ${INTERVAL}, 2 controllers, ${ROUNDS} rounds (target: failover <= ${(LEASE + INTERVAL + 1) * 1000} ms)`,
-      `leader SIGKILL -> new leader's first reconcile: median ${median(failovers)} ms (runs: ${failovers.map((ms) => Math.round(ms)).join(', ')})`,
-      `leader and a task SIGKILL -> ${COUNT} live again: median ${median(recoveries)} ms (runs: ${recoveries.map((ms) => Math.round(ms)).join(', ')})`,
+      `leader SIGKILL -> new leader's first reconcile: median ${Math.round(median(failovers))} ms (runs: ${failovers.map((ms) => Math.round(ms)).join(', ')})`,
+      `leader and a task SIGKILL -> ${COUNT} live again: median ${Math.round(median(recoveries))} ms (runs: ${recoveries.map((ms) => Math.round(ms)).join(', ')})`,
     ]
   } finally {
     for (const controller of controllers) controller.kill()

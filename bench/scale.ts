@@ -1,9 +1,12 @@
 // `npm run bench -- scale`: director beside pdsh and parallel-ssh over 250 and 1,000 hosts of the
 // large fleet (127.0.8.1 ..., 16 addresses per sshd, a user per host), fan-out 64 for all, the same
-// key, known_hosts and curve25519. Per tool and size, one run each: wall, CPU seconds of the tool's
-// processes (user+sys, its children included), peak RSS, the whole machine's CPU seconds during the
-// run (/proc/stat: the hosts' sshds share the same cores) and that per host; then director's ratio
-// to the fastest peer, and director at fan-out 256. DIRECTOR_BENCH_SCALE=250,1000 picks the sizes.
+// key, known_hosts and curve25519. Per size: one unmeasured pass over every host (no tool pays for a
+// fleet just started), then DIRECTOR_BENCH_ROUNDS rounds (3) of every tool, each round in another
+// order. Per tool, the median of its rounds: wall (with min-max), CPU seconds of the tool's
+// processes (user+sys, its children included), peak RSS (the largest), the whole machine's CPU
+// seconds during the run (/proc/stat: the hosts' sshds share the same cores) and that per host;
+// then director's ratio to the fastest peer, and director at fan-out 256.
+// DIRECTOR_BENCH_SCALE=250,1000 picks the sizes.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -11,10 +14,11 @@ import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {type Fleet, startFleet} from '../fixtures/fleet/fleet.js'
-import {ensureCommand} from './measure.js'
+import {ensureCommand, median} from './measure.js'
 
 const director = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 const SIZES = (process.env.DIRECTOR_BENCH_SCALE ?? '250,1000').split(',').map(Number)
+const ROUNDS = Number(process.env.DIRECTOR_BENCH_ROUNDS ?? 3)
 const FAN_OUT = 64
 const WIDE_FAN_OUT = 256
 const GNU_TIME = '/usr/bin/time'
@@ -97,14 +101,22 @@ function countLines(pattern: RegExp, hosts: number): (out: string) => string | u
   }
 }
 
-function row(m: Measured): string {
+function row(m: Measured | Summary): string {
   const perHost = (seconds: number): string => `${((seconds * 1000) / m.hosts).toFixed(1)}`
+  const spread = 'rounds' in m ? ` (${m.wallMinS.toFixed(1)}-${m.wallMaxS.toFixed(1)})` : ''
   return (
-    `${m.tool.padEnd(30)} ${String(m.hosts).padStart(5)}  wall ${m.wallS.toFixed(1).padStart(5)} s  ` +
+    `${m.tool.padEnd(30)} ${String(m.hosts).padStart(5)}  wall ${m.wallS.toFixed(1).padStart(5)} s${spread}  ` +
     `cpu ${m.cpuS.toFixed(1).padStart(5)} s (${perHost(m.cpuS).padStart(4)} ms/host)  rss ${m.rssMiB.toFixed(0).padStart(4)} MB  ` +
     `machine ${m.machineCpuS.toFixed(1).padStart(5)} s (${perHost(m.machineCpuS).padStart(4)} ms/host)` +
     (m.ok ? '' : `  FAILED: ${m.note}`)
   )
+}
+
+/** A tool's figures over its rounds. */
+interface Summary extends Measured {
+  wallMinS: number
+  wallMaxS: number
+  rounds: number
 }
 
 interface Setup {
@@ -113,7 +125,7 @@ interface Setup {
   sshArgs: string[]
 }
 
-function runSize({fleet, sshArgs, work}: Setup, size: number): Measured[] {
+function runSize({fleet, sshArgs, work}: Setup, size: number): Summary[] {
   const hosts = fleet.hosts.slice(0, size).map((host) => `${host.user}@${host.address}`)
   const clients = fleet.writeClientsConf(hosts, `bench-scale-${size}.conf`)
   const hostFile = join(work, `hosts-${size}`)
@@ -165,9 +177,42 @@ function runSize({fleet, sshArgs, work}: Setup, size: number): Measured[] {
     {tool: `parallel-ssh -p ${FAN_OUT} true`, argv: pssh, env, check: countLines(/\[SUCCESS\]/, size)},
     {tool: `director run -c true -f ${WIDE_FAN_OUT}`, argv: runArgs(WIDE_FAN_OUT), env, check: ran},
   ]
-  const results = commands.map((command) => measure({...command, hosts: size}))
+  const sized = commands.map((command) => ({...command, hosts: size}))
+  // Unmeasured, by a peer: the first pass over a fleet just started pays for what later ones find warm.
+  const warmUp = sized.find((command) => command.tool.startsWith('parallel-ssh'))
+  if (warmUp) measure(warmUp)
+  const runs: Measured[][] = sized.map(() => [])
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round starts one tool later: none always goes first or always follows the same one.
+    for (let step = 0; step < sized.length; step++) {
+      const index = (step + round) % sized.length
+      const command = sized[index]
+      if (command) runs[index]?.push(measure(command))
+    }
+  }
+
   rmSync(out, {force: true, recursive: true})
-  return results
+  return runs.map((of) => medianRun(of))
+}
+
+/** A tool's rounds as one: the median of each figure (the largest RSS), failed if any round failed. */
+function medianRun(runs: Measured[]): Summary {
+  const [first] = runs
+  if (first === undefined) throw new Error('bench: a tool ran no round')
+  const walls = runs.map((m) => m.wallS)
+  const failed = runs.find((m) => !m.ok)
+  return {
+    ...first,
+    wallS: median(walls),
+    wallMinS: Math.min(...walls),
+    wallMaxS: Math.max(...walls),
+    rounds: runs.length,
+    cpuS: median(runs.map((m) => m.cpuS)),
+    rssMiB: Math.max(...runs.map((m) => m.rssMiB)),
+    machineCpuS: median(runs.map((m) => m.machineCpuS)),
+    ok: failed === undefined,
+    note: failed?.note ?? '',
+  }
 }
 
 function ratios(results: Measured[]): string[] {
@@ -243,7 +288,8 @@ export async function benchScale(): Promise<string[]> {
   ]
   const lines = [
     `scale: large fleet of ${fleet.hosts.length} hosts (${Math.ceil(fleet.hosts.length / 16)} sshds) up in ${upS.toFixed(1)} s; ` +
-      `one run each; cpu = the tool's processes, user+sys with children; machine = /proc/stat busy time during the run`,
+      `a warm-up pass, then the median of ${ROUNDS} rounds (wall min-max); cpu = the tool's processes, user+sys with children; ` +
+      'machine = /proc/stat busy time during the run',
   ]
   try {
     for (const size of SIZES) {
