@@ -103,7 +103,7 @@ function countLines(pattern: RegExp, hosts: number): (out: string) => string | u
 
 function row(m: Measured | Summary): string {
   const perHost = (seconds: number): string => `${((seconds * 1000) / m.hosts).toFixed(1)}`
-  const spread = 'rounds' in m ? ` (${m.wallMinS.toFixed(1)}-${m.wallMaxS.toFixed(1)})` : ''
+  const spread = 'wallMinS' in m ? ` (${m.wallMinS.toFixed(1)}-${m.wallMaxS.toFixed(1)})` : ''
   return (
     `${m.tool.padEnd(30)} ${String(m.hosts).padStart(5)}  wall ${m.wallS.toFixed(1).padStart(5)} s${spread}  ` +
     `cpu ${m.cpuS.toFixed(1).padStart(5)} s (${perHost(m.cpuS).padStart(4)} ms/host)  rss ${m.rssMiB.toFixed(0).padStart(4)} MB  ` +
@@ -116,7 +116,6 @@ function row(m: Measured | Summary): string {
 interface Summary extends Measured {
   wallMinS: number
   wallMaxS: number
-  rounds: number
 }
 
 interface Setup {
@@ -206,7 +205,6 @@ function medianRun(runs: Measured[]): Summary {
     wallS: median(walls),
     wallMinS: Math.min(...walls),
     wallMaxS: Math.max(...walls),
-    rounds: runs.length,
     cpuS: median(runs.map((m) => m.cpuS)),
     rssMiB: Math.max(...runs.map((m) => m.rssMiB)),
     machineCpuS: median(runs.map((m) => m.machineCpuS)),
